@@ -1,0 +1,46 @@
+# alignkg: `make demo` builds the graph and its HTML view; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: demo build view test lint typecheck check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP) $@
+
+demo: $(STAMP)
+	$(BIN)/alignkg build
+	$(BIN)/alignkg view
+	@echo
+	@echo "Graph files:  $(CURDIR)/build/alignkg.trig (also .ttl, .jsonld, .nq)"
+	@echo "HTML view:    $(CURDIR)/build/alignkg.html"
+
+build: $(STAMP)
+	$(BIN)/alignkg build
+
+view: $(STAMP)
+	$(BIN)/alignkg view
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(DEVSTAMP)
+	$(BIN)/mypy
+
+test: $(DEVSTAMP) lint typecheck
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

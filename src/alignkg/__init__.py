@@ -1,0 +1,49 @@
+"""alignkg: knowledge graphs of state-owned enterprises and the national directives they follow.
+
+The Python API mirrors the command line: build the graph from curated tables, query it into
+pandas, project it into networkx and write a shareable HTML view.
+"""
+
+from alignkg.analysis import centrality, find_node, shortest_paths
+from alignkg.build import BuildReport, build, build_graph
+from alignkg.errors import AlignkgError, DataError, Location
+from alignkg.graph import BuiltGraph
+from alignkg.ontology import Ontology, load_ontology
+from alignkg.projection import to_networkx
+from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
+from alignkg.serialize import Format, serialize
+from alignkg.store import load_dataset
+from alignkg.tables import Tables, read_tables
+from alignkg.view import render_view, write_view
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AlignkgError",
+    "BuildReport",
+    "BuiltGraph",
+    "DataError",
+    "Format",
+    "Location",
+    "NamedQuery",
+    "Ontology",
+    "QueryResult",
+    "Tables",
+    "__version__",
+    "build",
+    "build_graph",
+    "centrality",
+    "find_node",
+    "get_query",
+    "load_dataset",
+    "load_ontology",
+    "query",
+    "read_tables",
+    "render_view",
+    "run_query",
+    "serialize",
+    "shipped_queries",
+    "shortest_paths",
+    "to_networkx",
+    "write_view",
+]

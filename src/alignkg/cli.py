@@ -1,0 +1,167 @@
+"""The ``alignkg`` command line: each command is one library call plus formatting of its result."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
+from alignkg.errors import AlignkgError
+from alignkg.query import run_query, shipped_queries
+from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
+from alignkg.view import DEFAULT_VIEW_FILE, write_view
+
+app = typer.Typer(
+    help="Build, query and view knowledge graphs of state-owned enterprises and national directives.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    """How ``alignkg query`` prints its answer."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+def _fail(exc: AlignkgError) -> NoReturn:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    raise typer.Exit(1)
+
+
+def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name in header:
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+@app.command("build")
+def build_command(
+    data: Annotated[
+        Path, typer.Option(help="Folder with sources.csv, entities.csv and statements.csv.")
+    ] = DEFAULT_DATA_DIR,
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the graph files to.")
+    ] = DEFAULT_BUILD_DIR,
+) -> None:
+    """Check the curated tables and write the graph as TriG, Turtle, JSON-LD and N-Quads."""
+    try:
+        with err.status("building") as status:
+            report = build(data, ontology, out_dir, progress=lambda step: status.update(step))
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"Built {report.triples} triples into {out_dir}/")
+    out.print(
+        _table(
+            "Triples per named graph",
+            ["graph", "triples"],
+            [[g, str(n)] for g, n in report.triples_per_graph.items()],
+        )
+    )
+    out.print(
+        _table(
+            "Entities per class",
+            ["class", "entities"],
+            [[c, str(n)] for c, n in report.entities_per_class.items()],
+        )
+    )
+    out.print(
+        _table(
+            "Statements per source",
+            ["source", "statements"],
+            [[s, str(n)] for s, n in report.statements_per_source.items()],
+        )
+    )
+    for path in report.files:
+        out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[
+        str | None, typer.Argument(help="A shipped query name, a .rq file or SPARQL text.")
+    ] = None,
+    list_queries: Annotated[bool, typer.Option("--list", help="List the shipped queries and exit.")] = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="Bind a query parameter to an entity id, as NAME=ID (repeatable)."),
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to query (repeatable).")] = None,
+) -> None:
+    """Run a SPARQL query against the built graph and print the answer."""
+    if list_queries:
+        rows = [
+            [q.name, q.question, ", ".join(f"{k}={v}" for k, v in q.parameters.items())]
+            for q in shipped_queries()
+        ]
+        out.print(_table("Shipped queries", ["name", "question", "parameters (default)"], rows))
+        return
+    if query is None:
+        err.print("error: give a query name, a .rq file or SPARQL text (or --list)")
+        raise typer.Exit(2)
+    params: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            err.print(f"error: --param {item!r} is not NAME=ID")
+            raise typer.Exit(2)
+        params[key.strip()] = value.strip()
+    try:
+        result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
+    except AlignkgError as exc:
+        _fail(exc)
+    if output is OutputFormat.csv:
+        typer.echo(result.to_csv(), nl=False)
+    elif output is OutputFormat.json:
+        typer.echo(result.to_json())
+    elif output is OutputFormat.md:
+        typer.echo(result.to_markdown(), nl=False)
+    elif result.boolean is not None:
+        out.print("true" if result.boolean else "false")
+    else:
+        out.print(_table(f"{len(result.rows)} rows", result.variables, result.to_text_rows()))
+
+
+@app.command("view")
+def view_command(
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to draw (repeatable).")] = None,
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Where to write the HTML page.")
+    ] = DEFAULT_VIEW_FILE,
+    title: Annotated[str, typer.Option(help="Page title and heading.")] = "alignkg graph",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default browser.")
+    ] = False,
+) -> None:
+    """Write an interactive HTML view of the graph that works offline."""
+    try:
+        path = write_view(
+            load_dataset(*(graph or [DEFAULT_GRAPH_FILE])),
+            out_file,
+            title=title,
+            open_browser=open_browser,
+        )
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"wrote {path}", highlight=False)
+
+
+def main() -> None:
+    """Entry point of the ``alignkg`` console script."""
+    app()
