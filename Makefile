@@ -21,7 +21,7 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/alignkg build
-	$(BIN)/alignkg view
+	$(BIN)/alignkg view --title "Baogang Group and the national directives it follows"
 	@echo
 	@echo "Graph files:  $(CURDIR)/build/alignkg.trig (also .ttl, .jsonld, .nq)"
 	@echo "HTML view:    $(CURDIR)/build/alignkg.html"
@@ -30,7 +30,7 @@ build: $(STAMP)
 	$(BIN)/alignkg build
 
 view: $(STAMP)
-	$(BIN)/alignkg view
+	$(BIN)/alignkg view --title "Baogang Group and the national directives it follows"
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests

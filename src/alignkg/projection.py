@@ -11,7 +11,7 @@ import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
-from alignkg.terms import AK, ID, META_GRAPH, ONTOLOGY_GRAPH, compact_iri
+from alignkg.terms import AK, ID, META_GRAPH, ONTOLOGY_GRAPH, SOURCE, compact_iri
 
 
 def _english(values: Iterable[Any]) -> str | None:
@@ -33,6 +33,12 @@ def source_graphs(dataset: Dataset) -> dict[URIRef, str]:
         if isinstance(graph, URIRef) and source is not None:
             found[graph] = compact_iri(str(source))
     return dict(sorted(found.items()))
+
+
+def source_title(dataset: Dataset, source: str) -> str:
+    """The title of a source given its compact id (``aksrc:...``), or the id if it has none."""
+    iri = URIRef(str(SOURCE) + source.removeprefix("aksrc:"))
+    return _english(dataset.graph(META_GRAPH).objects(iri, DCTERMS.title)) or source
 
 
 def to_networkx(dataset: Dataset, *, sources: Iterable[str] | None = None) -> nx.MultiDiGraph:

@@ -18,7 +18,7 @@ from pyvis.network import Network
 from rdflib import Dataset
 
 from alignkg.build import write_atomically
-from alignkg.projection import to_networkx
+from alignkg.projection import source_title, to_networkx
 
 DEFAULT_VIEW_FILE = Path("build/alignkg.html")
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -118,7 +118,8 @@ def render_view(dataset: Dataset, *, title: str = "alignkg graph") -> str:
     """The HTML page for the entity network of ``dataset``, as a string."""
     graph = to_networkx(dataset)
     net, legend = _network(graph)
-    sources = sorted({s for _, d in graph.nodes(data=True) for s in d.get("sources", [])})
+    source_ids = sorted({s for _, d in graph.nodes(data=True) for s in d.get("sources", [])})
+    sources = [f"{source_title(dataset, s)} ({s})" for s in source_ids]
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(
             lambda name: (resources.files("alignkg") / "templates" / name).read_text(encoding="utf-8")
