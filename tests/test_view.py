@@ -1,0 +1,217 @@
+"""The offline HTML view: no remote assets, vis-network inline, data strings escaped, and the
+embedded graph data matching the networkx projection."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import alignkg
+
+GRAPH_DATA = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.DOTALL)
+LEGEND = re.compile(r'<ul class="legend">(.*?)</ul>', re.DOTALL)
+LEGEND_ITEM = re.compile(r"<li>.*?</span>(.*?) <span class=\"shape\">", re.DOTALL)
+
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "</script><script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+]
+
+
+def graph_data(page: str) -> dict[str, Any]:
+    """The JSON the page draws from (its script element with id "graph-data")."""
+    found = GRAPH_DATA.findall(page)
+    assert len(found) == 1, "expected exactly one graph-data script"
+    data = json.loads(found[0])
+    assert isinstance(data, dict)
+    return data
+
+
+def script_tags(page: str) -> tuple[int, int]:
+    return len(re.findall(r"<script", page, re.IGNORECASE)), len(re.findall(r"</script", page, re.IGNORECASE))
+
+
+def set_cells(path: Path, key: str, changes: dict[str, dict[str, str]]) -> None:
+    """Change cells of the records whose ``key`` column matches, e.g. {"li-xiao": {"label_en": ...}}."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        records = list(reader)
+    matched = set()
+    for record in records:
+        if record[key] in changes:
+            record.update(changes[record[key]])
+            matched.add(record[key])
+    assert matched == set(changes), f"test bug: rows {set(changes) - matched} not found in {path.name}"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+
+
+@pytest.fixture(scope="module")
+def page(built: alignkg.BuildReport, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The view of the shipped data, as written to disk."""
+    path = alignkg.write_view(built.dataset, tmp_path_factory.mktemp("view") / "alignkg.html")
+    return path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- offline
+
+
+def test_page_references_no_remote_asset(page: str) -> None:
+    remote_attribute = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+    assert remote_attribute.findall(page) == []
+    assert re.findall(r"""url\(\s*["']?\s*(?:https?:)?//""", page, re.IGNORECASE) == []
+    assert "@import" not in page
+    assert re.findall(r"<link\b", page, re.IGNORECASE) == []
+    assert re.findall(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE) == []
+
+
+def test_page_inlines_vis_network(page: str) -> None:
+    import pyvis
+
+    library = next(Path(pyvis.__file__).parent.glob("templates/lib/vis-*/vis-network.min.js"))
+    code = library.read_text(encoding="utf-8")
+    # A long stretch of the library from its middle and its end appear verbatim in the page.
+    middle = code[len(code) // 2 : len(code) // 2 + 4000]
+    assert "</script" not in middle
+    assert middle in page
+    assert code.rstrip()[-200:].replace("</script", "<\\/script") in page
+    assert "new vis.Network(" in page
+    assert ".vis-network" in page  # its stylesheet too
+
+
+def test_page_works_without_network_policy(page: str) -> None:
+    """The page's content security policy forbids loading anything from elsewhere."""
+    assert "default-src 'none'" in page
+
+
+# --------------------------------------------------------------------------- data matches the projection
+
+
+def test_embedded_counts_match_the_networkx_projection(built: alignkg.BuildReport, page: str) -> None:
+    graph = alignkg.to_networkx(built.dataset)
+    data = graph_data(page)
+    assert graph.number_of_nodes() > 0
+    assert graph.number_of_edges() > 0
+    assert len(data["nodes"]) == graph.number_of_nodes()
+    assert len(data["edges"]) == graph.number_of_edges()
+    assert {n["id"] for n in data["nodes"]} == set(graph.nodes)
+    assert Counter((e["from"], e["to"]) for e in data["edges"]) == Counter((s, t) for s, t in graph.edges())
+    assert f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} relations" in page
+
+
+def test_every_node_has_a_plain_text_tooltip(built: alignkg.BuildReport, page: str) -> None:
+    graph = alignkg.to_networkx(built.dataset)
+    for node in graph_data(page)["nodes"]:
+        title = node["title"]
+        assert isinstance(title, str), node["id"]
+        assert "Class:" in title, node["id"]
+        assert "Sources:" in title, node["id"]
+        expected_sources = ", ".join(graph.nodes[node["id"]]["sources"])
+        assert f"Sources: {expected_sources}" in title
+        assert f"Class: {graph.nodes[node['id']]['class_label'] or 'unknown'}" in title
+
+
+def test_legend_lists_each_class_present(built: alignkg.BuildReport, page: str) -> None:
+    graph = alignkg.to_networkx(built.dataset)
+    present = Counter(data.get("class_label") or "unknown" for _, data in graph.nodes(data=True))
+    (legend,) = LEGEND.findall(page)
+    labels = [html.unescape(label).strip() for label in LEGEND_ITEM.findall(legend)]
+    assert sorted(labels) == sorted(present)
+    assert "Meeting" in labels or "meeting" in {label.lower() for label in labels}
+    for label, count in present.items():
+        assert re.search(
+            re.escape(html.escape(label)) + r' <span class="shape">\([A-Za-z]+, ' + str(count), legend
+        )
+
+
+def test_legend_and_nodes_agree_on_groups(page: str) -> None:
+    data = graph_data(page)
+    (legend,) = LEGEND.findall(page)
+    labels = {html.unescape(label).strip() for label in LEGEND_ITEM.findall(legend)}
+    assert {node["group"] for node in data["nodes"]} == labels
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def hostile_view(project: Path, payload: str) -> tuple[str, alignkg.BuiltGraph]:
+    """Put ``payload`` into every kind of data string the view shows, then write the view."""
+    data = project / "data"
+    set_cells(
+        data / "entities.csv",
+        "id",
+        {
+            "li-xiao": {"label_en": payload},
+            "meng-fanying": {"description": payload},
+            "xi-jinping": {"label_zh": payload},
+        },
+    )
+    set_cells(data / "sources.csv", "id", {"bg-dingri-earthquake": {"title": payload}})
+    with (data / "statements.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            [
+                "priority-safety-risk",
+                "ak:aim",
+                "",
+                payload,
+                "",
+                "en",
+                "baogang-directives-article",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+    built = alignkg.build_graph("data", "ontology/alignkg.ttl")
+    path = alignkg.write_view(built.dataset, project / "hostile.html", title=payload)
+    return path.read_text(encoding="utf-8"), built
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_data_strings_are_escaped(project: Path, page: str, payload: str) -> None:
+    hostile, _ = hostile_view(project, payload)
+    assert payload not in hostile
+    assert script_tags(hostile) == script_tags(page)
+    for marker in ("<img", "<svg", "<script>alert"):
+        assert hostile.lower().count(marker.lower()) == page.lower().count(marker.lower()), marker
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_escaped_strings_still_reach_the_reader(project: Path, payload: str) -> None:
+    """Escaping keeps the text: the JSON decodes to the payload and the HTML shows it as text."""
+    hostile, _ = hostile_view(project, payload)
+    nodes = {n["id"]: n for n in graph_data(hostile)["nodes"]}
+    assert nodes["akid:li-xiao"]["label"] == payload
+    assert payload in nodes["akid:meng-fanying"]["title"]
+    assert nodes["akid:xi-jinping"]["label"] == f"Xi Jinping\n{payload}"
+    assert payload in nodes["akid:priority-safety-risk"]["title"]
+    items = [html.unescape(item) for item in re.findall(r"<li>([^<]*)</li>", hostile)]
+    assert f"{payload} (aksrc:bg-dingri-earthquake)" in items
+    (title,) = re.findall(r"<title>([^<]*)</title>", hostile)
+    assert html.unescape(title) == payload
+
+
+def test_view_of_a_loaded_build_matches_the_projection_of_the_file(
+    built: alignkg.BuildReport, tmp_path: Path
+) -> None:
+    trig = next(p for p in built.files if p.suffix == ".trig")
+    dataset = alignkg.load_dataset(trig)
+    text = alignkg.write_view(dataset, tmp_path / "view.html").read_text(encoding="utf-8")
+    graph = alignkg.to_networkx(dataset)
+    data = graph_data(text)
+    assert (
+        len(data["nodes"]) == graph.number_of_nodes() == alignkg.to_networkx(built.dataset).number_of_nodes()
+    )
+    assert len(data["edges"]) == graph.number_of_edges()
