@@ -145,17 +145,42 @@ def view_command(
     out_file: Annotated[
         Path, typer.Option("--out", help="Where to write the HTML page.")
     ] = DEFAULT_VIEW_FILE,
-    title: Annotated[str, typer.Option(help="Page title and heading.")] = "alignkg graph",
+    title: Annotated[
+        str | None, typer.Option(help="Page title and heading (default: what the page shows).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="Draw only the neighbourhood of this entity (id or label).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, help="How many steps around --focus to draw.")] = 1,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Draw only this source's named graph (repeatable).")
+    ] = None,
+    class_: Annotated[
+        list[str] | None,
+        typer.Option("--class", help="Draw only entities of this class, by id or label (repeatable)."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            help="Draw the answer to a query (name, .rq file or SPARQL): a CONSTRUCT, or a "
+            "SELECT of ?subject ?predicate ?object."
+        ),
+    ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default browser.")
     ] = False,
 ) -> None:
-    """Write an interactive HTML view of the graph that works offline."""
+    """Write an interactive HTML view of the graph (or part of it) that works offline."""
     try:
         path = write_view(
             load_dataset(*(graph or [DEFAULT_GRAPH_FILE])),
             out_file,
             title=title,
+            focus=focus,
+            depth=depth,
+            sources=source,
+            classes=class_,
+            query=query,
             open_browser=open_browser,
         )
     except AlignkgError as exc:
