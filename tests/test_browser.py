@@ -68,7 +68,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         yield launched
         launched.close()
 
@@ -213,7 +215,9 @@ def test_hover_shows_a_plain_text_tooltip(baogang_page: Path, open_page: Any) ->
 
 
 @pytest.mark.parametrize("text", ["Meng Fanying", "孟凡英", "meng-fanying"])
-def test_search_centres_the_node_and_shows_its_statements(baogang_page: Path, open_page: Any, text: str) -> None:
+def test_search_centres_the_node_and_shows_its_statements(
+    baogang_page: Path, open_page: Any, text: str
+) -> None:
     opened = open_page(baogang_page)
     assert search(opened, text) == "akid:meng-fanying"
     centred_on(opened, "akid:meng-fanying")
@@ -237,14 +241,17 @@ def test_clicking_a_node_shows_its_statements(baogang_page: Path, open_page: Any
     hover(opened, "akid:baogang-group")
     box = opened.page.locator("#network").bounding_box()
     point = opened.js(
-        "(() => { const n = window.alignkg.network; return n.canvasToDOM(n.getPosition('akid:baogang-group')); })()"
+        "(() => { const n = window.alignkg.network; "
+        "return n.canvasToDOM(n.getPosition('akid:baogang-group')); })()"
     )
     opened.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     opened.page.locator("#details li").first.wait_for(timeout=10_000)
     assert opened.page.locator("#details pre").inner_text().startswith("Baogang Group (包钢集团)")
 
 
-def test_filters_hide_a_class_and_a_source(built: alignkg.BuildReport, baogang_page: Path, open_page: Any) -> None:
+def test_filters_hide_a_class_and_a_source(
+    built: alignkg.BuildReport, baogang_page: Path, open_page: Any
+) -> None:
     graph = alignkg.to_networkx(built.dataset)
     people = sum(1 for _, d in graph.nodes(data=True) if d.get("class_label") == "Person")
     opened = open_page(baogang_page)
@@ -256,9 +263,7 @@ def test_filters_hide_a_class_and_a_source(built: alignkg.BuildReport, baogang_p
     opened.page.click("#sources-none")
     with_sources = sum(1 for _, d in graph.nodes(data=True) if d.get("sources"))
     assert opened.js(hidden) == with_sources
-    assert opened.js(
-        "window.alignkg.network.body.data.edges.get({filter: (e) => !e.hidden}).length"
-    ) == 0
+    assert opened.js("window.alignkg.network.body.data.edges.get({filter: (e) => !e.hidden}).length") == 0
     assert opened.errors == []
 
 
@@ -297,9 +302,15 @@ def hostile_graph(payload: str) -> nx.MultiDiGraph:
         ],
     )
     common = {"class": "ak:X", "attributes": {payload: payload}, "sources": [payload, "aksrc:a"]}
-    graph.add_node(payload, label=payload, label_zh=payload, class_label=payload, description=payload, **common)
-    graph.add_node("akid:b", label="Plain node", label_zh=None, class_label="Plain", description=None, **common)
-    graph.add_edge(payload, "akid:b", key="p", label=payload, predicate="p", source=payload, sources=[payload])
+    graph.add_node(
+        payload, label=payload, label_zh=payload, class_label=payload, description=payload, **common
+    )
+    graph.add_node(
+        "akid:b", label="Plain node", label_zh=None, class_label="Plain", description=None, **common
+    )
+    graph.add_edge(
+        payload, "akid:b", key="p", label=payload, predicate="p", source=payload, sources=[payload]
+    )
     return graph
 
 

@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query
+from alignkg.store import Store
 from alignkg.terms import AK, ID, SOURCE, compact_iri
 
 _FACTS = """
@@ -30,6 +31,11 @@ SELECT ?src ?s ?p ?o WHERE {
 _SOURCES = """
 SELECT ?src ?title WHERE {
   GRAPH akg:meta { ?g a ak:SourceGraph ; prov:wasDerivedFrom ?src . OPTIONAL { ?src dcterms:title ?title } }
+}"""
+_DESCRIPTIONS = """
+SELECT DISTINCT ?s ?p ?o WHERE {
+  GRAPH ?g { VALUES ?p { rdf:type rdfs:label dcterms:description } ?s ?p ?o }
+  GRAPH akg:meta { ?g a ak:SourceGraph }
 }"""
 _TERM_LABELS = "SELECT ?term ?label WHERE { GRAPH akg:ontology { ?term rdfs:label ?label } }"
 _STATEMENTS = """
@@ -66,7 +72,7 @@ def _source_id(source: str) -> str:
     return source if ":" in source else f"aksrc:{source}"
 
 
-def source_titles(dataset: Dataset) -> dict[str, str]:
+def source_titles(dataset: Dataset | Store) -> dict[str, str]:
     """Each source that has a named graph, by compact id (``aksrc:...``), with its title."""
     found: dict[str, list[Any]] = {}
     for src, title in run_query(dataset, _SOURCES).rows:
@@ -74,12 +80,12 @@ def source_titles(dataset: Dataset) -> dict[str, str]:
     return {source: _english(titles) or source for source, titles in sorted(found.items())}
 
 
-def source_title(dataset: Dataset, source: str) -> str:
+def source_title(dataset: Dataset | Store, source: str) -> str:
     """The title of a source given its compact id (``aksrc:...``), or the id if it has none."""
     return source_titles(dataset).get(_source_id(source), source)
 
 
-def term_labels(dataset: Dataset) -> dict[str, str]:
+def term_labels(dataset: Dataset | Store) -> dict[str, str]:
     """English labels of the ontology's classes and properties, by full IRI."""
     found: dict[str, list[Any]] = {}
     for term, label in run_query(dataset, _TERM_LABELS).rows:
@@ -87,7 +93,7 @@ def term_labels(dataset: Dataset) -> dict[str, str]:
     return {term: _english(labels) or compact_iri(term) for term, labels in found.items()}
 
 
-def statement_records(dataset: Dataset, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
+def statement_records(dataset: Dataset | Store, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
     """The statement records of the ``akg:meta`` graph: subject, predicate (and its label from
     ``labels``), object (compact ids or literal text), source, locator, evidence and validity, one
     dict per record, sorted by record id."""
@@ -191,7 +197,7 @@ class _Builder:
         return graph
 
 
-def _base(dataset: Dataset, sources: list[str] | None, labels: dict[str, str]) -> nx.MultiDiGraph:
+def _base(dataset: Dataset | Store, sources: list[str] | None, labels: dict[str, str]) -> nx.MultiDiGraph:
     values = ""
     if sources is not None:
         iris = " ".join(f"<{SOURCE}{s.removeprefix('aksrc:')}>" for s in sources)
@@ -202,6 +208,15 @@ def _base(dataset: Dataset, sources: list[str] | None, labels: dict[str, str]) -
     for src, s, p, o in sorted(rows, key=lambda row: tuple(str(t) for t in row)):
         assert s is not None and p is not None and o is not None
         builder.add(s, p, o, compact_iri(str(src)))
+    if sources is not None:
+        # Entities drawn from some sources keep the class, labels and description given elsewhere.
+        described = sorted(
+            (row for row in run_query(dataset, _DESCRIPTIONS).rows if str(row[0]) in builder.nodes),
+            key=lambda row: tuple(str(t) for t in row),
+        )
+        for s, p, o in described:
+            assert s is not None and p is not None and o is not None
+            builder.add(s, p, o, None)
     return builder.graph()
 
 
@@ -257,7 +272,7 @@ def _class_filter(graph: nx.MultiDiGraph, classes: list[str]) -> set[str]:
 
 
 def _query_graph(
-    dataset: Dataset, base: nx.MultiDiGraph, query: str, labels: dict[str, str]
+    dataset: Dataset | Store, base: nx.MultiDiGraph, query: str, labels: dict[str, str]
 ) -> nx.MultiDiGraph:
     """The graph drawn from a query's answer, its nodes described as in ``base``."""
     result = run_query(dataset, query)
@@ -306,8 +321,9 @@ def _query_graph(
     for node, data in graph.nodes(data=True):
         if node in base:
             known = base.nodes[node]
+            empty = {**_empty_node(""), "label": str(node)}
             for key in ("label", "label_zh", "labels", "class", "class_label", "description", "sources"):
-                if not data.get(key):
+                if data.get(key) == empty[key]:
                     data[key] = known.get(key)
             data["attributes"] = {**known.get("attributes", {}), **data["attributes"]}
     for s, o, key, data in graph.edges(keys=True, data=True):
@@ -318,7 +334,7 @@ def _query_graph(
 
 
 def to_networkx(
-    dataset: Dataset,
+    dataset: Dataset | Store,
     *,
     sources: Iterable[str] | None = None,
     classes: Iterable[str] | None = None,

@@ -30,6 +30,7 @@ from rdflib import Dataset
 from alignkg.build import write_atomically
 from alignkg.errors import AlignkgError
 from alignkg.projection import to_networkx
+from alignkg.store import Store
 
 DEFAULT_VIEW_FILE = Path("build/alignkg.html")
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
@@ -220,13 +221,13 @@ def _describe(graph: nx.MultiDiGraph, sources: list[dict[str, str]]) -> str:
     listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     shown = graph.graph.get("shown") or "all entities"
     return (
-        f"{shown[0].upper()}{shown[1:]}: {graph.number_of_nodes()} entities, {graph.number_of_edges()} "
+        f"{shown}: {graph.number_of_nodes()} entities, {graph.number_of_edges()} "
         f"relations from {len(names)} sources" + (f" ({listed})" if names else "")
     )
 
 
 def _selected(
-    data: Dataset | nx.MultiDiGraph,
+    data: Dataset | Store | nx.MultiDiGraph,
     sources: Iterable[str] | None,
     classes: Iterable[str] | None,
     focus: str | None,
@@ -241,7 +242,7 @@ def _selected(
 
 
 def render_view(
-    data: Dataset | nx.MultiDiGraph,
+    data: Dataset | Store | nx.MultiDiGraph,
     *,
     title: str | None = None,
     sources: Iterable[str] | None = None,
@@ -275,9 +276,9 @@ def render_view(
         autoescape=True,
     )
     return env.get_template("view.html").render(
-        title=title or f"alignkg: {description} (built {built})",
+        title=title or f"alignkg: {description}, built {built}",
         heading=title or "alignkg graph view",
-        subtitle=f"{description}. Built {built}.",
+        subtitle=f"{description[0].upper()}{description[1:]}. Built {built}.",
         vis_css=(VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
         vis_js=(VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
         data_json=_json_for_script(payload),
@@ -285,7 +286,7 @@ def render_view(
 
 
 def write_view(
-    data: Dataset | nx.MultiDiGraph,
+    data: Dataset | Store | nx.MultiDiGraph,
     path: Path | str = DEFAULT_VIEW_FILE,
     *,
     title: str | None = None,
