@@ -33,8 +33,8 @@ view: $(STAMP)
 	$(BIN)/alignkg view --title "Baogang Group and the national directives it follows"
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy

@@ -117,20 +117,25 @@ def _options(layout: Layout, edges: int) -> dict[str, Any]:
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333"},
-            "font": {"size": 9, "align": "middle", "color": "#555555"},
+            "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
             "smooth": False,
             "width": 1,
         },
-        "nodes": {"font": {"size": 12}, "size": 14, "borderWidth": 1},
+        "nodes": {
+            "font": {"size": 13, "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "size": 14,
+            "borderWidth": 1,
+        },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
     }
     if layout is Layout.physics:
         options["layout"] = {"randomSeed": 7, "improvedLayout": True}
         options["physics"] = {
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 110, "avoidOverlap": 0.4},
+            "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 130, "avoidOverlap": 0.6},
             "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
         }
+        options["nodes"]["widthConstraint"] = {"maximum": 170}  # wrap long labels
     else:
         options["layout"] = {"improvedLayout": False}
         options["physics"] = {"enabled": False}
