@@ -359,6 +359,8 @@ def to_networkx(
       or a SELECT whose ``?subject ?predicate ?object`` (or ``?s ?p ?o``) rows are the edges;
       literal objects and other literal columns become attributes of the subject.
     """
+    sources = [sources] if isinstance(sources, str) else sources
+    classes = [classes] if isinstance(classes, str) else classes
     chosen = None if sources is None else sorted({_source_id(s) for s in sources})
     titles = source_titles(dataset)
     for source in chosen or []:

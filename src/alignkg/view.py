@@ -112,7 +112,7 @@ def _positions(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     }
 
 
-def _options(layout: Layout, edges: int) -> dict[str, Any]:
+def _options(layout: Layout, nodes: int, edges: int) -> dict[str, Any]:
     options: dict[str, Any] = {
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -129,7 +129,8 @@ def _options(layout: Layout, edges: int) -> dict[str, Any]:
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
     }
     if layout is Layout.physics:
-        options["layout"] = {"randomSeed": 7, "improvedLayout": True}
+        # vis-network's improved (Kamada-Kawai) start gives up, with a console message, past ~100 nodes
+        options["layout"] = {"randomSeed": 7, "improvedLayout": nodes <= 100}
         options["physics"] = {
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 130, "avoidOverlap": 0.6},
@@ -216,7 +217,7 @@ def page_data(graph: nx.MultiDiGraph, *, layout: Layout = Layout.auto) -> dict[s
         "statements": _statement_rows(graph),
         "layout": layout.value,
         "focus": graph.graph.get("focus"),
-        "options": _options(layout, len(edges)),
+        "options": _options(layout, len(nodes), len(edges)),
     }
 
 
