@@ -307,11 +307,11 @@ def _query_graph(
                     builder.add(s, p, o, None)
                 elif isinstance(o, URIRef):
                     builder.node(str(o))
-                    builder.edge(
-                        str(s), "related", str(o), None, label=str(p) if p is not None else "related"
-                    )
+                    label = str(p) if p is not None else "related"
+                    builder.edge(str(s), label, str(o), None, label=label)
                 else:
-                    builder.node(str(s))["attributes"].setdefault(str(p or "value"), []).append(str(o))
+                    name = str(p) if p is not None else result.variables[obj]
+                    builder.node(str(s))["attributes"].setdefault(name, []).append(str(o))
             for index, term in enumerate(row):
                 if index not in used and isinstance(term, Literal):
                     builder.node(str(s))["attributes"].setdefault(result.variables[index], []).append(

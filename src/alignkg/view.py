@@ -38,8 +38,8 @@ VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 PHYSICS_LIMIT = 300
 """Up to this many nodes the browser lays the graph out itself; above it positions are precomputed."""
 EDGE_LABEL_LIMIT = 1_000
-"""Up to this many edges each edge is labelled and arrowed on the canvas; above it the label and the
-direction are in its tooltip only."""
+"""Up to this many edges each edge is labelled and arrowed on the canvas and hovering highlights;
+above it the label and the direction are in the edge's tooltip only, and hovering only shows it."""
 MAX_NODES = 20_000
 """More nodes than this make a page too slow to use: the view refuses and suggests a selection."""
 MAX_EDGES = 60_000
@@ -145,6 +145,8 @@ def _options(layout: Layout, nodes: int, edges: int) -> dict[str, Any]:
         if edges > EDGE_LABEL_LIMIT:
             # Arrowheads cost half the drawing time of a large graph; the tooltip gives the direction.
             options["edges"]["arrows"]["to"]["enabled"] = False
+            # Hover highlighting redraws the whole canvas on every hover; tooltips show without it.
+            options["interaction"]["hover"] = False
         options["nodes"]["scaling"] = {"label": {"drawThreshold": 9}}
     return options
 
