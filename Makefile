@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test lint typecheck check clean bench
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ typecheck: $(DEVSTAMP)
 
 test: $(DEVSTAMP) lint typecheck
 	$(BIN)/python -m pytest -q
+
+test-browser: $(DEVSTAMP)
+	$(BIN)/python -m pytest -q -m browser
+
+bench-view: $(DEVSTAMP)
+	$(BIN)/python bench/view_bench.py
 
 # Store benchmarks on synthetic graphs (heavy: minutes, several GB of RAM at 5M triples).
 # Choose sizes with ALIGNKG_BENCH_SIZES=10k,100k,1m,5m and runs per query with ALIGNKG_BENCH_RUNS.

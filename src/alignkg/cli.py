@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rdflib import Dataset
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
@@ -16,7 +17,7 @@ from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY,
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query, shipped_queries
 from alignkg.remote import push
-from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset, open_graph, open_store
+from alignkg.store import DEFAULT_GRAPH_FILE, Store, load_dataset, open_graph, open_store
 from alignkg.synth import write_synthetic
 from alignkg.terms import compact_iri
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
@@ -169,19 +170,54 @@ def view_command(
     out_file: Annotated[
         Path, typer.Option("--out", help="Where to write the HTML page.")
     ] = DEFAULT_VIEW_FILE,
-    title: Annotated[str, typer.Option(help="Page title and heading.")] = "alignkg graph",
+    title: Annotated[
+        str | None, typer.Option(help="Page title and heading (default: what the page shows).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="Draw only the neighbourhood of this entity (id or label).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, help="How many steps around --focus to draw.")] = 1,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Draw only this source's named graph (repeatable).")
+    ] = None,
+    class_: Annotated[
+        list[str] | None,
+        typer.Option("--class", help="Draw only entities of this class, by id or label (repeatable)."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            help="Draw the answer to a query (name, .rq file or SPARQL): a CONSTRUCT, or a "
+            "SELECT of ?subject ?predicate ?object."
+        ),
+    ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default browser.")
     ] = False,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
-    """Write an interactive HTML view of the graph that works offline."""
-    try:
-        path = write_view(
-            load_dataset(*(graph or [DEFAULT_GRAPH_FILE])),
+    """Write an interactive HTML view of the graph (or part of it) that works offline."""
+
+    def draw(data: Dataset | Store) -> Path:
+        return write_view(
+            data,
             out_file,
             title=title,
+            focus=focus,
+            depth=depth,
+            sources=source,
+            classes=class_,
+            query=query,
             open_browser=open_browser,
         )
+
+    try:
+        if store is None:
+            path = draw(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
+        else:
+            with open_graph(store, graph or [], graph_store=graph_store) as opened:
+                path = draw(opened)
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {path}", highlight=False)
