@@ -110,7 +110,7 @@ def build(
     dataset = built.dataset
     per_graph = {
         compact_iri(str(c.identifier)): len(c)
-        for c in sorted(dataset.contexts(), key=lambda c: str(c.identifier))
+        for c in sorted(dataset.graphs(), key=lambda c: str(c.identifier))
         if len(c)
     }
     classes = Counter(e.cls for e in tables.entities)

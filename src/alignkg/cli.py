@@ -9,6 +9,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
 from alignkg.documentation import DEFAULT_DOCS_FILE, write_docs
@@ -38,16 +39,16 @@ class OutputFormat(StrEnum):
 
 
 def _fail(exc: AlignkgError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    err.print(Text("error:", style="bold red"), Text(str(exc)), highlight=False)
     raise typer.Exit(1)
 
 
 def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     for name in header:
-        table.add_column(name, overflow="fold")
+        table.add_column(Text(name), overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # data is never read as console markup
     return table
 
 

@@ -4,14 +4,13 @@ where they came from, so every later error can point at a file, row and column."
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TypeVar
 
-import pandas as pd
-
-from alignkg.errors import AlignkgError, Location
+from alignkg.errors import AlignkgError, DataError, Location
 
 SOURCES_FILE = "sources.csv"
 ENTITIES_FILE = "entities.csv"
@@ -97,8 +96,8 @@ ENTITY_COLUMNS = _columns(EntityRow)
 STATEMENT_COLUMNS = _columns(StatementRow)
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
-    """Read a CSV as text cells, turning every reading failure into an AlignkgError."""
+def _read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8 (a byte order mark, as spreadsheets write, is accepted)."""
     if not path.is_file():
         raise AlignkgError("file not found", Location(path))
     try:
@@ -106,7 +105,7 @@ def _read_frame(path: Path) -> pd.DataFrame:
     except OSError as exc:
         raise AlignkgError(f"cannot read file: {exc.strerror}", Location(path)) from exc
     try:
-        text = raw.decode("utf-8-sig")  # a byte order mark, as spreadsheets write, is accepted
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise AlignkgError(
@@ -115,29 +114,30 @@ def _read_frame(path: Path) -> pd.DataFrame:
         ) from exc
     if not text.strip():
         raise AlignkgError("file is empty; expected a header row", Location(path))
+    return text
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield each record with its spreadsheet row number (the header is row 1).
+
+    Python's csv reader is used rather than pandas' because it keeps one record per spreadsheet
+    row (blank rows included) and reports short and long rows instead of padding or shifting them.
+    """
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""), strict=True)
+    row = 0
     try:
-        return pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            skip_blank_lines=True,
-            engine="python",
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise AlignkgError(f"cannot parse CSV: {_first_line(exc)}", Location(path)) from exc
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        for record in reader:
+            row += 1
+            yield row, record
+    except csv.Error as exc:
+        raise AlignkgError(f"cannot parse CSV: {exc} (check the quotes)", Location(path, row + 1)) from exc
 
 
 def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
-    """Yield typed rows of one table after checking its header against the expected columns."""
-    frame = _read_frame(path)
+    """Yield typed rows of one table after checking its header and the cell count of each row."""
+    records = _records(path)
     expected = _columns(row_type)
-    header = [str(c).strip() for c in frame.columns]
+    header = [c.strip() for c in next(records)[1]]
     missing = [c for c in expected if c not in header]
     if missing:
         raise AlignkgError(
@@ -150,10 +150,37 @@ def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
             f"unknown column(s) {', '.join(extra)}; expected columns: {', '.join(expected)}",
             Location(path, 1),
         )
-    frame.columns = pd.Index(header)
-    for index, record in enumerate(frame[expected].itertuples(index=False, name=None)):
-        cells = {_RENAMED.get(c, c): str(v).strip() for c, v in zip(expected, record, strict=True)}
-        yield row_type(file=path, row=index + 2, **cells)
+    position = {name: header.index(name) for name in expected}
+    problems: list[AlignkgError] = []
+    rows: list[T] = []
+    for number, record in records:
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue  # a blank spreadsheet row
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            problems.append(
+                AlignkgError(
+                    f"{len(cells)} cells but the header has {len(header)}; remove the extra cells",
+                    Location(path, number),
+                )
+            )
+            continue
+        if len(cells) < len(header):
+            absent = ", ".join(header[len(cells) :])
+            problems.append(
+                AlignkgError(
+                    f"{len(cells)} cells but the header has {len(header)}; missing: {absent}",
+                    Location(path, number),
+                )
+            )
+            continue
+        values = {_RENAMED.get(name, name): cells[i] for name, i in position.items()}
+        rows.append(row_type(file=path, row=number, **values))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DataError(problems)
+    yield from rows
 
 
 def read_tables(data_dir: Path | str) -> Tables:
