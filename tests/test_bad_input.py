@@ -5,11 +5,16 @@ Each case is built over a previous good build, which must be left byte for byte 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS
 from typer.testing import CliRunner
 
 from alignkg.cli import app
@@ -77,3 +82,30 @@ def test_validate_gives_the_same_locations_and_its_exit_code(case: str, project:
     elif spec["validate_exit"] == 1:
         problems = [line.removeprefix("  ") for line in expected.splitlines()[1:]]
         assert [line.removeprefix("violation: ") for line in result.stdout.splitlines()[1:]] == problems
+
+
+FORMULA = '=HYPERLINK("http://example.com/x","click")'
+
+
+def test_formula_is_kept_as_text_in_every_export(project: Path) -> None:
+    prepare("formula", project)
+    assert runner.invoke(app, ["build"]).exit_code == 0
+    meng = URIRef("https://w3id.org/alignkg/id/meng-fanying")
+    formats = {".trig": "trig", ".ttl": "turtle", ".jsonld": "json-ld", ".nq": "nquads"}
+    for suffix, fmt in formats.items():
+        parsed = Dataset(default_union=True)
+        parsed.parse(project / "build" / f"alignkg{suffix}", format=fmt)
+        assert set(parsed.objects(meng, DCTERMS.description)) == {Literal(FORMULA, lang="en")}, suffix
+
+    view = runner.invoke(app, ["view"])
+    assert view.exit_code == 0, view.output
+    page = (project / "build" / "alignkg.html").read_text(encoding="utf-8")
+    assert 'href="http://example.com/x"' not in page
+    assert "example.com" not in page or FORMULA not in page  # the quotes inside are escaped
+
+    sparql = "SELECT ?d WHERE { akid:meng-fanying dcterms:description ?d }"
+    as_csv = runner.invoke(app, ["query", sparql, "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    assert list(csv.reader(io.StringIO(as_csv.stdout))) == [["d"], ["'" + FORMULA]]
+    as_json = runner.invoke(app, ["query", sparql, "--format", "json"])
+    assert json.loads(as_json.stdout)["results"]["bindings"][0]["d"]["value"] == FORMULA
