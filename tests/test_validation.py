@@ -307,4 +307,5 @@ def test_build_refuses_an_invalid_graph_unless_forced(project: Path) -> None:
     forced = runner.invoke(app, ["build", "--force"])
     assert forced.exit_code == 0, forced.output
     assert "Validation: 1 violation, 2 warnings" in forced.stdout
+    assert f"  violation: {STATEMENTS}, row {CHAIR_ROW}, column 'object': {MEETING}" in forced.stdout
     assert snapshot(project / "build") != before

@@ -88,6 +88,8 @@ def build_command(
         _fail(exc)
     out.print(f"Built {report.triples} triples into {out_dir}/")
     out.print(f"Validation: {report.validation.summary()}", highlight=False)
+    for finding in report.validation.violations:
+        out.print(Text(f"  violation: {finding}"), highlight=False)
     if infer:
         out.print(f"Inferred {report.inferred} triples into akg:inferred", highlight=False)
     out.print(
