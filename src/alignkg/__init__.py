@@ -13,8 +13,9 @@ from alignkg.inference import entailments, infer
 from alignkg.ontology import Ontology, load_ontology
 from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
+from alignkg.remote import push
 from alignkg.serialize import Format, serialize
-from alignkg.store import load_dataset
+from alignkg.store import Store, StoreStats, load_dataset, open_store
 from alignkg.tables import Tables, read_tables
 from alignkg.validation import Finding, Severity, ValidationError, ValidationReport, validate, validate_graph
 from alignkg.view import render_view, write_view
@@ -33,6 +34,8 @@ __all__ = [
     "Ontology",
     "QueryResult",
     "Severity",
+    "Store",
+    "StoreStats",
     "Tables",
     "ValidationError",
     "ValidationReport",
@@ -46,6 +49,8 @@ __all__ = [
     "infer",
     "load_dataset",
     "load_ontology",
+    "open_store",
+    "push",
     "query",
     "read_tables",
     "render_docs",
