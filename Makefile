@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ bench-view: $(DEVSTAMP)
 # Choose sizes with ALIGNKG_BENCH_SIZES=10k,100k,1m,5m and runs per query with ALIGNKG_BENCH_RUNS.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Reasoning, SHACL and loader speed (a few minutes): OWL RL inference and SHACL on the shipped data
+# and on 100 renamed copies of it, and the time per random input through the loader.
+bench-infer: $(STAMP)
+	$(BIN)/python bench/infer_bench.py
+	$(BIN)/python bench/loader_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

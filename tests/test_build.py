@@ -496,8 +496,8 @@ def test_non_utf8_bytes(good_build: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"PLACEHOLDER", "Zürich".encode("latin-1")))
     exc = expect_failure_leaving_build_untouched(good_build)
     assert str(exc) == (
-        f"{Path('data', 'entities.csv')}: not valid UTF-8 (byte 0xfc at line {NEW_ENTITY_ROW}); "
-        "save the file as 'CSV UTF-8'"
+        f"{Path('data', 'entities.csv')}, row {NEW_ENTITY_ROW}, column 'label_en': "
+        "not valid UTF-8 (byte 0xfc); save the file as 'CSV UTF-8'"
     )
 
 

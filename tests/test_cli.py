@@ -395,7 +395,7 @@ def test_view_selection_errors(built_project: Path, args: list[str], message: st
 
 
 def test_core_commands_are_registered() -> None:
-    assert {"build", "query", "view", "synth"} <= set(command_names())
+    assert {"build", "docs", "query", "synth", "validate", "view"} <= set(command_names())
 
 
 @pytest.mark.parametrize("args", [["--help"], *([name, "--help"] for name in ("build", "query", "view"))])

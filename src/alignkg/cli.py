@@ -14,12 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
+from alignkg.documentation import DEFAULT_DOCS_FILE, write_docs
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query, shipped_queries
 from alignkg.remote import push
 from alignkg.store import DEFAULT_GRAPH_FILE, Store, load_dataset, open_graph, open_store
 from alignkg.synth import write_synthetic
 from alignkg.terms import compact_iri
+from alignkg.validation import validate
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
 app = typer.Typer(
@@ -78,14 +80,37 @@ def build_command(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder to write the graph files to.")
     ] = DEFAULT_BUILD_DIR,
+    shapes: Annotated[
+        Path | None,
+        typer.Option(help="SHACL shapes to validate with (default: shapes.ttl beside the ontology)."),
+    ] = None,
+    infer: Annotated[
+        bool, typer.Option("--infer", help="Add what the ontology implies, in the graph akg:inferred.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write the graph even if it violates the shapes.")
+    ] = False,
 ) -> None:
     """Check the curated tables and write the graph as TriG, Turtle, JSON-LD and N-Quads."""
     try:
         with err.status("building") as status:
-            report = build(data, ontology, out_dir, progress=lambda step: status.update(step))
+            report = build(
+                data,
+                ontology,
+                out_dir,
+                shapes_path=shapes,
+                infer=infer,
+                force=force,
+                progress=lambda step: status.update(step),
+            )
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"Built {report.triples} triples into {out_dir}/")
+    out.print(f"Validation: {report.validation.summary()}", highlight=False)
+    for finding in report.validation.violations:
+        out.print(Text(f"  violation: {finding}"), highlight=False)
+    if infer:
+        out.print(f"Inferred {report.inferred} triples into akg:inferred", highlight=False)
     out.print(
         _table(
             "Triples per named graph",
@@ -314,6 +339,60 @@ def stats_command(
     out.print(_table("Triples per named graph", ["graph", "triples"], per_graph))
     per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]
     out.print(_table("Entities per class", ["class", "entities"], per_class))
+
+
+class ReportFormat(StrEnum):
+    """How ``alignkg validate`` prints its findings."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+@app.command("validate")
+def validate_command(
+    data: Annotated[
+        Path, typer.Option(help="Folder with sources.csv, entities.csv and statements.csv.")
+    ] = DEFAULT_DATA_DIR,
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+    shapes: Annotated[
+        Path | None, typer.Option(help="SHACL shapes (default: shapes.ttl beside the ontology).")
+    ] = None,
+    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.text,
+) -> None:
+    """Check the tables and the graph they give against the integrity rules and the SHACL shapes.
+
+    Exit status: 0 valid (warnings allowed), 1 violations found, 2 input that cannot be read.
+    """
+    try:
+        report = validate(data, ontology, shapes)
+    except AlignkgError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if output is ReportFormat.json:
+        typer.echo(report.to_json(), nl=False)
+    elif output is ReportFormat.md:
+        typer.echo(report.to_markdown(), nl=False)
+    else:
+        typer.echo(report.to_text(), nl=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command("docs")
+def docs_command(
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+    shapes: Annotated[
+        Path | None, typer.Option(help="SHACL shapes whose rules to show (default: beside the ontology).")
+    ] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the page.")] = DEFAULT_DOCS_FILE,
+) -> None:
+    """Write a readable HTML page of the ontology's classes and properties that works offline."""
+    try:
+        path = write_docs(ontology, out_file, shapes_path=shapes)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"wrote {path}", highlight=False)
 
 
 def main() -> None:

@@ -104,17 +104,71 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise AlignkgError(f"cannot read file: {exc.strerror}", Location(path)) from exc
+    if raw.startswith(_WORKBOOK_MAGIC):
+        raise AlignkgError("is a spreadsheet workbook, not CSV; export it as 'CSV UTF-8'", Location(path))
+    if raw.startswith(_UTF16_BOMS) or (b"\x00" in raw[:200]):
+        raise AlignkgError("is UTF-16 text, not UTF-8; save the file as 'CSV UTF-8'", Location(path))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
         raise AlignkgError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); save the file as 'CSV UTF-8'",
-            Location(path),
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as 'CSV UTF-8'",
+            _undecodable_cell(path, raw),
         ) from exc
     if not text.strip():
         raise AlignkgError("file is empty; expected a header row", Location(path))
     return text
+
+
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx / ods (zip) and legacy xls
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _undecodable_cell(path: Path, raw: bytes) -> Location:
+    """The spreadsheet row and column of the first byte that is not UTF-8."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header = records[0] if records else []
+    for number, record in enumerate(records, start=1):
+        for index, cell in enumerate(record):
+            if "\ufffd" in cell:
+                column = header[index].strip() if index < len(header) and number > 1 else None
+                return Location(path, number, column)
+    return Location(path)
+
+
+def _open_quote_column(path: Path, text: str, row: int, header: list[str]) -> Location:
+    """Where a quoting error starts: the row, and the column whose quoted cell is left open or
+    has a stray quote inside (counted on the first line of that row)."""
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for _ in range(row - 1):
+            next(reader)
+            start = reader.line_num + 1
+    except (StopIteration, csv.Error):
+        return Location(path, row)
+    line = lines[start - 1] if start - 1 < len(lines) else ""
+    cell, quoted, i = 0, False, 0
+    while i < len(line):
+        char = line[i]
+        if quoted and char == '"':
+            if line[i + 1 : i + 2] == '"':
+                i += 2
+                continue
+            quoted = False
+            if line[i + 1 : i + 2] not in ("", ","):
+                break  # a stray quote inside a quoted cell
+        elif not quoted and char == '"':
+            quoted = True
+        elif not quoted and char == ",":
+            cell += 1
+        i += 1
+    else:
+        if not quoted:
+            return Location(path, row)
+    return Location(path, row, header[cell].strip() if cell < len(header) else None)
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -123,14 +177,18 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     Python's csv reader is used rather than pandas' because it keeps one record per spreadsheet
     row (blank rows included) and reports short and long rows instead of padding or shifting them.
     """
-    reader = csv.reader(io.StringIO(_read_text(path), newline=""), strict=True)
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     row = 0
+    header: list[str] = []
     try:
         for record in reader:
             row += 1
+            header = header or record
             yield row, record
     except csv.Error as exc:
-        raise AlignkgError(f"cannot parse CSV: {exc} (check the quotes)", Location(path, row + 1)) from exc
+        where = _open_quote_column(path, text, row + 1, header)
+        raise AlignkgError(f"cannot parse CSV: {exc} (check the quotes)", where) from exc
 
 
 def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
