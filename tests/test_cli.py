@@ -336,11 +336,13 @@ def test_view_before_build_says_to_build_first(project: Path) -> None:
 # --------------------------------------------------------------------------- help and docs
 
 
-def test_commands_are_build_query_view() -> None:
-    assert sorted(command_names()) == ["build", "query", "view"]
+def test_commands_are_build_query_serve_view() -> None:
+    assert sorted(command_names()) == ["build", "query", "serve", "view"]
 
 
-@pytest.mark.parametrize("args", [["--help"], *([name, "--help"] for name in ("build", "query", "view"))])
+@pytest.mark.parametrize(
+    "args", [["--help"], *([name, "--help"] for name in ("build", "query", "serve", "view"))]
+)
 def test_help(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

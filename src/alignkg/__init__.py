@@ -12,6 +12,7 @@ from alignkg.ontology import Ontology, load_ontology
 from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
 from alignkg.serialize import Format, serialize
+from alignkg.server import EndpointConfig, create_app, serve
 from alignkg.store import load_dataset
 from alignkg.tables import Tables, read_tables
 from alignkg.view import render_view, write_view
@@ -23,6 +24,7 @@ __all__ = [
     "BuildReport",
     "BuiltGraph",
     "DataError",
+    "EndpointConfig",
     "Format",
     "Location",
     "NamedQuery",
@@ -33,6 +35,7 @@ __all__ = [
     "build",
     "build_graph",
     "centrality",
+    "create_app",
     "find_node",
     "get_query",
     "load_dataset",
@@ -42,6 +45,7 @@ __all__ = [
     "render_view",
     "run_query",
     "serialize",
+    "serve",
     "shipped_queries",
     "shortest_paths",
     "to_networkx",

@@ -13,6 +13,7 @@ from rich.table import Table
 from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query, shipped_queries
+from alignkg.server import EndpointConfig, check_config, serve
 from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
@@ -160,6 +161,50 @@ def view_command(
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("serve")
+def serve_command(
+    graph: Annotated[
+        list[str] | None,
+        typer.Option(help="Graph file(s) to serve (repeatable), or oxigraph:FOLDER for an Oxigraph store."),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Query worker processes (queries run in parallel).")] = 2,
+    time_limit: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = 30.0,
+    row_cap: Annotated[int, typer.Option(help="Most rows (or triples) one answer may hold.")] = 10_000,
+    max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes.")] = 1_048_576,
+    cors: Annotated[
+        bool, typer.Option("--cors", help="Allow browser tools on other origins (CORS, any origin).")
+    ] = False,
+    title: Annotated[str, typer.Option(help="Title of the query page and graph view.")] = "alignkg graph",
+    root_path: Annotated[
+        str, typer.Option(help="Path prefix a reverse proxy serves the endpoint under, e.g. /alignkg.")
+    ] = "",
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page and the HTML view."""
+    config = EndpointConfig(
+        graphs=tuple(graph or [str(DEFAULT_GRAPH_FILE)]),
+        host=host,
+        port=port,
+        workers=workers,
+        time_limit=time_limit,
+        row_cap=row_cap,
+        max_body=max_body,
+        cors=cors,
+        title=title,
+        root_path=root_path,
+    )
+    try:
+        check_config(config)
+    except AlignkgError as exc:
+        _fail(exc)
+    base = f"http://{host}:{port}"
+    err.print(f"SPARQL endpoint: {base}/sparql  query page: {base}/", highlight=False)
+    serve(config)
 
 
 def main() -> None:
