@@ -11,9 +11,10 @@ from alignkg.graph import BuiltGraph
 from alignkg.ontology import Ontology, load_ontology
 from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
+from alignkg.remote import push
 from alignkg.serialize import Format, serialize
 from alignkg.server import EndpointConfig, create_app, serve
-from alignkg.store import load_dataset
+from alignkg.store import Store, StoreStats, load_dataset, open_store
 from alignkg.tables import Tables, read_tables
 from alignkg.view import render_view, write_view
 
@@ -30,6 +31,8 @@ __all__ = [
     "NamedQuery",
     "Ontology",
     "QueryResult",
+    "Store",
+    "StoreStats",
     "Tables",
     "__version__",
     "build",
@@ -40,6 +43,8 @@ __all__ = [
     "get_query",
     "load_dataset",
     "load_ontology",
+    "open_store",
+    "push",
     "query",
     "read_tables",
     "render_view",

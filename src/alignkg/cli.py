@@ -15,6 +15,7 @@ from alignkg.errors import AlignkgError
 from alignkg.query import run_query, shipped_queries
 from alignkg.server import EndpointConfig, check_config, serve
 from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
+from alignkg.synth import write_synthetic
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
 app = typer.Typer(
@@ -161,6 +162,24 @@ def view_command(
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("synth")
+def synth_command(
+    enterprises: Annotated[
+        int, typer.Option(min=1, help="How many synthetic enterprises (~713 quads each).")
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="The N-Quads file to write (*.nq).")],
+    seed: Annotated[int, typer.Option(help="Seed of the variations; the same seed gives the same file.")] = 0,
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+) -> None:
+    """Write a synthetic graph shaped like the real data, for benchmarks and large views."""
+    try:
+        with err.status(f"writing {enterprises} synthetic enterprises"):
+            count = write_synthetic(out_file, enterprises=enterprises, seed=seed, ontology=ontology)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"wrote {count} quads to {out_file}", highlight=False)
 
 
 @app.command("serve")

@@ -11,6 +11,7 @@ import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
+from alignkg.store import Store
 from alignkg.terms import AK, ID, META_GRAPH, ONTOLOGY_GRAPH, SOURCE, compact_iri
 
 
@@ -41,7 +42,7 @@ def source_title(dataset: Dataset, source: str) -> str:
     return _english(dataset.graph(META_GRAPH).objects(iri, DCTERMS.title)) or source
 
 
-def to_networkx(dataset: Dataset, *, sources: Iterable[str] | None = None) -> nx.MultiDiGraph:
+def to_networkx(dataset: Dataset | Store, *, sources: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """The entities and the facts between them as a directed multigraph.
 
     Nodes are keyed by compact id (``akid:meng-fanying``) and carry ``label``, ``label_zh``,
@@ -49,6 +50,8 @@ def to_networkx(dataset: Dataset, *, sources: Iterable[str] | None = None) -> nx
     values by property label). Edges carry ``predicate``, ``label`` and ``source``. ``sources``
     limits the projection to some source ids (``aksrc:...`` or the bare id).
     """
+    if not isinstance(dataset, Dataset):
+        dataset = dataset.dataset()
     wanted = None if sources is None else {s if ":" in s else f"aksrc:{s}" for s in sources}
     ontology = dataset.graph(ONTOLOGY_GRAPH)
     graph = nx.MultiDiGraph()
