@@ -89,6 +89,12 @@ def bounded(trig: Path) -> Iterator[Live]:
     yield from _start(config)
 
 
+@pytest.fixture(scope="module")
+def rdflib_backed(trig: Path) -> Iterator[Live]:
+    """The endpoint over rdflib's in-memory store (``--store memory``)."""
+    yield from _start(alignkg.EndpointConfig(graphs=(trig,), store="memory", workers=1))
+
+
 def portable(name: str) -> str:
     """A shipped query with its parameters bound and its PREFIX lines written out."""
     return with_prefixes(bind_parameters(alignkg.get_query(name)))[0]
@@ -151,6 +157,32 @@ def test_sparqlwrapper_json_matches_the_library(live: Live, name: str, trig: Pat
     assert answer["head"] == expected["head"]
     assert answer["results"] == expected["results"]
     assert answer["alignkg"] == {"rowCap": 10_000, "truncated": False}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rdflib_backed_endpoint_gives_the_library_answer_exactly(
+    rdflib_backed: Live, name: str, trig: Path
+) -> None:
+    client = SPARQLWrapper(rdflib_backed.sparql)
+    client.setQuery(portable(name))
+    client.setReturnFormat(JSON)
+    answer = client.query().convert()
+    assert isinstance(answer, dict)
+    expected = json.loads(alignkg.run_query(alignkg.load_dataset(trig), name).to_json())
+    assert (answer["head"], answer["results"]) == (expected["head"], expected["results"])
+
+
+def test_rdflib_backed_endpoint_refuses_dataset_clauses_it_cannot_keep_local(rdflib_backed: Live) -> None:
+    # rdflib would fetch a FROM graph over HTTP, even one the store holds: refused instead
+    response = httpx.get(rdflib_backed.sparql, params={"query": "ASK FROM akg:meta { ?s ?p ?o }"})
+    assert_error(response, 400, "dataset-unsupported")
+    response = httpx.get(
+        rdflib_backed.sparql, params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": AKG + "meta"}
+    )
+    assert_error(response, 400, "dataset-unsupported")
+    assert httpx.get(rdflib_backed.sparql, params={"query": "ASK { GRAPH akg:meta { ?s ?p ?o } }"}).json()[
+        "boolean"
+    ]
 
 
 def test_sparqlwrapper_construct_and_ask(live: Live) -> None:
@@ -397,7 +429,9 @@ class ConnectionCounter:
         self.sock.close()
 
 
-def test_no_connection_leaves_the_process(live: Live) -> None:
+@pytest.mark.parametrize("backend", ["live", "rdflib_backed"])
+def test_no_connection_leaves_the_process(backend: str, request: pytest.FixtureRequest) -> None:
+    live: Live = request.getfixturevalue(backend)
     counter = ConnectionCounter()
     try:
         target = f"http://127.0.0.1:{counter.port}/"
@@ -520,7 +554,8 @@ def test_serve_command_passes_its_options(monkeypatch: pytest.MonkeyPatch, trig:
     result = CliRunner().invoke(alignkg.cli.app, [*args, "--cors", "--workers", "3"])
     assert result.exit_code == 0, result.output
     (config,) = seen
-    assert config.graphs == (str(trig),)
+    assert config.graphs == (trig,)
+    assert config.store == "oxigraph"
     assert (config.host, config.port, config.workers) == ("127.0.0.1", 8123, 3)
     assert (config.time_limit, config.row_cap, config.cors) == (5.0, 7, True)
 

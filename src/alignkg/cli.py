@@ -185,9 +185,16 @@ def synth_command(
 @app.command("serve")
 def serve_command(
     graph: Annotated[
-        list[str] | None,
-        typer.Option(help="Graph file(s) to serve (repeatable), or oxigraph:FOLDER for an Oxigraph store."),
+        list[Path] | None,
+        typer.Option(help="Graph file(s) to load and serve (repeatable); default build/alignkg.trig."),
     ] = None,
+    store: Annotated[
+        str,
+        typer.Option(
+            help="oxigraph (in memory), memory (rdflib), oxigraph:FOLDER (existing store, read-only, "
+            "no --graph) or sparql:URL (guard another endpoint)."
+        ),
+    ] = "oxigraph",
     host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network.")] = (
         "127.0.0.1"
     ),
@@ -206,7 +213,8 @@ def serve_command(
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page and the HTML view."""
     config = EndpointConfig(
-        graphs=tuple(graph or [str(DEFAULT_GRAPH_FILE)]),
+        graphs=tuple(graph or ([] if ":" in store else [DEFAULT_GRAPH_FILE])),
+        store=store,
         host=host,
         port=port,
         workers=workers,

@@ -47,6 +47,7 @@ class EndpointConfig:
     """Everything ``alignkg serve`` can be told; the defaults are safe on a shared machine."""
 
     graphs: tuple[Path | str, ...] = (DEFAULT_GRAPH_FILE,)
+    store: str = "oxigraph"
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
@@ -203,7 +204,12 @@ def _page(title: str) -> str:
 
 def create_app(config: EndpointConfig) -> Starlette:
     """The endpoint as an ASGI application; workers start with the application's lifespan."""
-    pool = WorkerPool(source_list(list(config.graphs)), size=config.workers, time_limit=config.time_limit)
+    pool = WorkerPool(
+        source_list(list(config.graphs)),
+        store=config.store,
+        size=config.workers,
+        time_limit=config.time_limit,
+    )
     page = _page(config.title)
     cached_view: list[Response] = []
 
@@ -305,10 +311,18 @@ def check_config(config: EndpointConfig) -> None:
     """Refuse impossible settings and missing graph files before anything starts."""
     if config.workers < 1 or config.row_cap < 1 or config.max_body < 1 or config.time_limit <= 0:
         raise AlignkgError("workers, row cap, body limit and time limit must all be positive")
+    kind, _, rest = config.store.partition(":")
+    if kind not in ("memory", "oxigraph", "sparql") or (kind == "sparql" and not rest):
+        raise AlignkgError(
+            f"unknown store {config.store!r}; use oxigraph, oxigraph:PATH, memory or sparql:URL"
+        )
+    if kind == "oxigraph" and rest and not Path(rest).is_dir():
+        raise AlignkgError(f"Oxigraph store folder not found: {rest}")
+    if rest and config.graphs:
+        raise AlignkgError(f"{config.store} is served as it holds; give no graph files with it")
     for graph in config.graphs:
-        text = str(graph)
-        path = Path(text.removeprefix("oxigraph:"))
-        if not path.exists():
+        path = Path(graph)
+        if not path.is_file():
             hint = " (run 'alignkg build' first)" if path == DEFAULT_GRAPH_FILE else ""
             raise AlignkgError(f"graph not found: {path}{hint}")
 

@@ -22,9 +22,8 @@ from alignkg.engine import (
     StoreInfo,
     ViewRequest,
     answer_query,
-    describe_store,
-    open_store,
-    render_store_view,
+    open_graph,
+    render_graph_view,
 )
 from alignkg.errors import AlignkgError
 from alignkg.sparql_guard import RequestError
@@ -32,24 +31,23 @@ from alignkg.sparql_guard import RequestError
 Request = QueryRequest | ViewRequest
 
 
-def worker_main(conn: Connection, sources: list[str]) -> None:
+def worker_main(conn: Connection, store: str, sources: list[str]) -> None:
     """Body of a worker process: open the graph, say ready, then answer requests until closed."""
     try:
-        store = open_store(sources)
-        info = describe_store(store)
+        graph = open_graph(store, sources)
     except AlignkgError as exc:
         conn.send(exc)
         return
-    conn.send(info)
+    conn.send(graph.info)
     while True:
         try:
             request = conn.recv()
         except (EOFError, OSError):
             return
         if isinstance(request, ViewRequest):
-            conn.send(render_store_view(store, request))
+            conn.send(render_graph_view(graph, request))
         else:
-            conn.send(answer_query(store, info, request))
+            conn.send(answer_query(graph, request))
 
 
 @dataclass(eq=False)
@@ -84,9 +82,11 @@ class PoolStats:
 
 @dataclass
 class WorkerPool:
-    """``size`` worker processes over the same graph ``sources``; see the module docstring."""
+    """``size`` worker processes over the same graph (``sources`` loaded into ``store``); see the
+    module docstring."""
 
     sources: list[str]
+    store: str = "oxigraph"
     size: int = 2
     time_limit: float = 30.0
     start_limit: float = 600.0
@@ -112,7 +112,7 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=worker_main, args=(child, [str(s) for s in self.sources]), daemon=True
+            target=worker_main, args=(child, self.store, [str(s) for s in self.sources]), daemon=True
         )
         process.start()
         child.close()
@@ -219,6 +219,5 @@ class WorkerPool:
 
 
 def source_list(graphs: list[Path | str]) -> list[str]:
-    """Graph sources as strings for the worker processes, file paths made absolute."""
-    texts = [str(g) for g in graphs]
-    return [t if t.startswith("oxigraph:") else str(Path(t).resolve()) for t in texts]
+    """Graph files as absolute paths, so workers find them whatever their working folder."""
+    return [str(Path(g).resolve()) for g in graphs]
