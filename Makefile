@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test lint typecheck check clean
+.PHONY: demo build view test lint typecheck check clean bench-serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ typecheck: $(DEVSTAMP)
 
 test: $(DEVSTAMP) lint typecheck
 	$(BIN)/python -m pytest -q
+
+# load benchmark of `alignkg serve` (1,000 queries, 8 clients, shipped and ~1M-triple graphs); run once
+bench-serve: $(DEVSTAMP)
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

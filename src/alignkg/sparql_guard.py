@@ -8,6 +8,7 @@ import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from pyparsing import ParseBaseException, ParseResults
@@ -125,6 +126,8 @@ def inspect_query(text: str, *, known_graphs: Collection[str]) -> InspectedQuery
     The alignkg prefixes are available without PREFIX lines. Raises :class:`RequestError`:
     403 for updates (INSERT, DELETE, LOAD, CLEAR, ...), 400 for syntax errors (with line and
     column), SERVICE calls and FROM / FROM NAMED naming graphs the store does not hold.
+    Answers for the same text are remembered (rdflib's parser takes tens of milliseconds and
+    clients repeat their queries); refusals are not.
 
     >>> inspect_query("ASK { ?s ?p ?o }", known_graphs=[]).form
     <QueryForm.ASK: 'ASK'>
@@ -133,6 +136,16 @@ def inspect_query(text: str, *, known_graphs: Collection[str]) -> InspectedQuery
     ...
     alignkg.sparql_guard.RequestError: this endpoint is read-only: SPARQL Update requests ...
     """
+    return _inspect_cached(text, frozenset(known_graphs))
+
+
+@lru_cache(maxsize=512)
+def _inspect_cached(text: str, known_graphs: frozenset[str]) -> InspectedQuery:
+    return _inspect(text, known_graphs=known_graphs)
+
+
+def _inspect(text: str, *, known_graphs: Collection[str]) -> InspectedQuery:
+    """The uncached inspection behind :func:`inspect_query`."""
     full, added = with_prefixes(text)
     try:
         tree = parseQuery(full)
