@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test lint typecheck check clean bench-serve
+.PHONY: demo build view test lint typecheck check clean bench bench-serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,14 +33,19 @@ view: $(STAMP)
 	$(BIN)/alignkg view --title "Baogang Group and the national directives it follows"
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
 test: $(DEVSTAMP) lint typecheck
 	$(BIN)/python -m pytest -q
+
+# Store benchmarks on synthetic graphs (heavy: minutes, several GB of RAM at 5M triples).
+# Choose sizes with ALIGNKG_BENCH_SIZES=10k,100k,1m,5m and runs per query with ALIGNKG_BENCH_RUNS.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 # load benchmark of `alignkg serve` (1,000 queries, 8 clients, shipped and ~1M-triple graphs); run once
 bench-serve: $(DEVSTAMP)

@@ -8,14 +8,17 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query, shipped_queries
+from alignkg.remote import push
 from alignkg.server import EndpointConfig, check_config, serve
-from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
+from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset, open_graph, open_store
 from alignkg.synth import write_synthetic
+from alignkg.terms import compact_iri
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
 app = typer.Typer(
@@ -49,6 +52,20 @@ def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
     for row in rows:
         table.add_row(*row)
     return table
+
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Where the graph is: memory, oxigraph, oxigraph:PATH or sparql:URL "
+        "(in-memory stores are filled from --graph).",
+    ),
+]
+GraphStoreOption = Annotated[
+    str | None,
+    typer.Option(help="The endpoint's Graph Store Protocol URL (derived for Oxigraph servers)."),
+]
 
 
 @app.command("build")
@@ -105,8 +122,10 @@ def query_command(
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to query (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
-    """Run a SPARQL query against the built graph and print the answer."""
+    """Run a SPARQL query against the built graph (or a store) and print the answer."""
     if list_queries:
         rows = [
             [q.name, q.question, ", ".join(f"{k}={v}" for k, v in q.parameters.items())]
@@ -125,7 +144,11 @@ def query_command(
             raise typer.Exit(2)
         params[key.strip()] = value.strip()
     try:
-        result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
+        if store is None:
+            result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
+        else:
+            with open_graph(store, graph or [], graph_store=graph_store) as opened:
+                result = run_query(opened, query, params)
     except AlignkgError as exc:
         _fail(exc)
     if output is OutputFormat.csv:
@@ -180,6 +203,81 @@ def synth_command(
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {count} quads to {out_file}", highlight=False)
+
+
+class _Bar:
+    """A rich progress bar for store loading, told (done, total) by the library."""
+
+    def __init__(self, description: str) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err, transient=True
+        )
+        self.task = self.progress.add_task(description, total=None)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> _Bar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+@app.command("load")
+def load_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files: TriG, N-Quads, Turtle, N-Triples, JSON-LD.")
+    ],
+    store: Annotated[str, typer.Option(help="The store to load into: oxigraph:PATH or sparql:URL.")],
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Load RDF files into a store, keeping their named graphs."""
+    try:
+        with open_store(store, graph_store=graph_store) as target, _Bar("loading") as bar:
+            target.load(*files, progress=bar)
+            size = len(target)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"loaded {len(files)} file(s) into {store}; it now holds {size} quads", highlight=False)
+
+
+@app.command("push")
+def push_command(
+    endpoint: Annotated[str, typer.Option(help="The SPARQL query URL of the endpoint.")],
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to upload (repeatable).")] = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Upload the built graph to a SPARQL endpoint graph by graph, replacing those graphs."""
+    try:
+        with _Bar("uploading graphs") as bar:
+            sent = push(
+                *(graph or [DEFAULT_GRAPH_FILE]), endpoint=endpoint, graph_store=graph_store, progress=bar
+            )
+    except AlignkgError as exc:
+        _fail(exc)
+    rows = [[compact_iri(g) if g else "(default graph)", str(n)] for g, n in sent.items()]
+    out.print(_table(f"Replaced {len(sent)} graphs at {endpoint}", ["graph", "triples"], rows))
+
+
+@app.command("stats")
+def stats_command(
+    store: StoreOption = None,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to count (repeatable).")] = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Count triples per named graph and entities per class in a store."""
+    try:
+        with open_graph(store or "memory", graph or [], graph_store=graph_store) as opened:
+            stats = opened.stats()
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"{stats.triples} quads in {store or 'memory'}", highlight=False)
+    per_graph = [[g, str(n)] for g, n in stats.triples_per_graph.items()]
+    out.print(_table("Triples per named graph", ["graph", "triples"], per_graph))
+    per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]
+    out.print(_table("Entities per class", ["class", "entities"], per_class))
 
 
 @app.command("serve")

@@ -103,7 +103,7 @@ def _files(sources: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def open_graph(spec: str, sources: Sequence[str | Path]) -> OpenedGraph:
+def open_served(spec: str, sources: Sequence[str | Path]) -> OpenedGraph:
     """Open the store ``spec`` names and load the RDF files ``sources`` into it.
 
     ``oxigraph`` (Oxigraph in memory, the default) and ``memory`` (rdflib) load the files;

@@ -22,7 +22,7 @@ from alignkg.engine import (
     StoreInfo,
     ViewRequest,
     answer_query,
-    open_graph,
+    open_served,
     render_graph_view,
 )
 from alignkg.errors import AlignkgError
@@ -34,7 +34,7 @@ Request = QueryRequest | ViewRequest
 def worker_main(conn: Connection, store: str, sources: list[str]) -> None:
     """Body of a worker process: open the graph, say ready, then answer requests until closed."""
     try:
-        graph = open_graph(store, sources)
+        graph = open_served(store, sources)
     except AlignkgError as exc:
         conn.send(exc)
         return
