@@ -95,6 +95,15 @@ def rdflib_backed(trig: Path) -> Iterator[Live]:
     yield from _start(alignkg.EndpointConfig(graphs=(trig,), store="memory", workers=1))
 
 
+@pytest.fixture(scope="module")
+def on_disk(trig: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """The endpoint over an Oxigraph store on disk, filled beforehand and shared read-only."""
+    folder = tmp_path_factory.mktemp("oxigraph") / "store"
+    with alignkg.open_store(f"oxigraph:{folder}") as store:
+        store.load(trig)
+    yield from _start(alignkg.EndpointConfig(graphs=(), store=f"oxigraph:{folder}", workers=2))
+
+
 def portable(name: str) -> str:
     """A shipped query with its parameters bound and its PREFIX lines written out."""
     return with_prefixes(bind_parameters(alignkg.get_query(name)))[0]
@@ -183,6 +192,17 @@ def test_rdflib_backed_endpoint_refuses_dataset_clauses_it_cannot_keep_local(rdf
     assert httpx.get(rdflib_backed.sparql, params={"query": "ASK { GRAPH akg:meta { ?s ?p ?o } }"}).json()[
         "boolean"
     ]
+
+
+def test_an_oxigraph_store_on_disk_is_shared_read_only_by_the_workers(on_disk: Live, trig: Path) -> None:
+    assert len(on_disk.pool.pids()) == 2
+    for name in ("directive-lag", "sources"):
+        response = httpx.get(on_disk.sparql, params={"query": portable(name)}, headers={"Accept": "text/csv"})
+        assert crlf(response.text) == crlf((GOLDEN / f"{name}.csv").read_text(encoding="utf-8"))
+    assert_error(httpx.post(on_disk.sparql, data={"update": "CLEAR ALL"}), 403, "update-refused")
+    with alignkg.open_store("oxigraph") as store:
+        store.load(trig)
+        assert httpx.get(on_disk.url + "/health").json()["quads"] == len(store)
 
 
 def test_sparqlwrapper_construct_and_ask(live: Live) -> None:
