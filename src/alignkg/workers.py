@@ -102,7 +102,7 @@ class WorkerPool:
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for health checks and tests)."""
-        return sorted(w.process.pid for w in self._all if w.process.pid is not None)
+        return sorted(w.process.pid for w in list(self._all) if w.process.pid is not None)
 
     @property
     def ready(self) -> int:
