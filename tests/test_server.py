@@ -506,6 +506,28 @@ def test_row_cap_is_visible(bounded: Live) -> None:
     assert few.headers["x-alignkg-truncated"] == "false"
 
 
+def test_a_worker_killed_from_outside_is_replaced_and_no_query_fails(live: Live) -> None:
+    pool = live.pool
+    victim = pool.pids()[0]
+    process = psutil.Process(victim)
+    process.kill()
+    for _ in range(300):  # until the kernel has ended it (the pool reaps it, not the test)
+        try:
+            if process.status() == psutil.STATUS_ZOMBIE:
+                break
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    for _ in range(4):  # whichever worker each query lands on, it is answered
+        response = httpx.get(live.sparql, params={"query": "ASK { akid:meng-fanying ?p ?o }"}, timeout=120)
+        assert response.json()["boolean"] is True
+    for _ in range(1200):  # bounded wait for the replacement to open the graph
+        if victim not in pool.pids() and pool.ready == 2:
+            break
+        time.sleep(0.1)
+    assert victim not in pool.pids() and len(pool.pids()) == 2
+
+
 def test_body_over_the_limit_is_413(bounded: Live) -> None:
     big = "ASK {}" + " " * 4096
     declared = httpx.post(bounded.sparql, content=big, headers={"Content-Type": "application/sparql-query"})

@@ -171,17 +171,22 @@ class WorkerPool:
 
     async def run(self, request: Request) -> Answer:
         """Answer ``request`` in an idle worker within the time limit, never on the event loop."""
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.time_limit)
-        except TimeoutError:
-            return Answer.from_refusal(
-                RequestError(
-                    "every query worker stayed busy for the whole time limit; try again later",
-                    status=503,
-                    code="busy",
-                )
-            )
         loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.time_limit
+        while True:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                return Answer.from_refusal(
+                    RequestError(
+                        "every query worker stayed busy for the whole time limit; try again later",
+                        status=503,
+                        code="busy",
+                    )
+                )
+            if worker.process.is_alive():
+                break
+            self._schedule_replace(worker)  # died while idle (killed from outside): the query has not run
         try:
             answer = await loop.run_in_executor(self._threads, worker.call, request, self.time_limit)
         except TimeoutError:
