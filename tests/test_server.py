@@ -104,6 +104,12 @@ def on_disk(trig: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Li
     yield from _start(alignkg.EndpointConfig(graphs=(), store=f"oxigraph:{folder}", workers=2))
 
 
+@pytest.fixture(scope="module")
+def guarding(live: Live) -> Iterator[Live]:
+    """The endpoint in front of another endpoint (``--store sparql:URL``), here the live one."""
+    yield from _start(alignkg.EndpointConfig(graphs=(), store=f"sparql:{live.sparql}", workers=1))
+
+
 def portable(name: str) -> str:
     """A shipped query with its parameters bound and its PREFIX lines written out."""
     return with_prefixes(bind_parameters(alignkg.get_query(name)))[0]
@@ -166,6 +172,7 @@ def test_sparqlwrapper_json_matches_the_library(live: Live, name: str, trig: Pat
     assert answer["head"] == expected["head"]
     assert answer["results"] == expected["results"]
     assert answer["alignkg"] == {"rowCap": 10_000, "truncated": False}
+    assert list(answer) == ["head", "alignkg", "results"]  # streaming parsers stop after results
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -203,6 +210,17 @@ def test_an_oxigraph_store_on_disk_is_shared_read_only_by_the_workers(on_disk: L
     with alignkg.open_store("oxigraph") as store:
         store.load(trig)
         assert httpx.get(on_disk.url + "/health").json()["quads"] == len(store)
+
+
+def test_an_endpoint_in_front_of_another_answers_and_guards(guarding: Live) -> None:
+    for name in ("meeting-participants", "sources"):
+        response = httpx.get(
+            guarding.sparql, params={"query": portable(name)}, headers={"Accept": "text/csv"}
+        )
+        assert crlf(response.text) == crlf((GOLDEN / f"{name}.csv").read_text(encoding="utf-8"))
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert_error(httpx.get(guarding.sparql, params={"query": service}), 400, "service-refused")
+    assert httpx.get(guarding.url + "/health").json()["namedGraphs"] == 6
 
 
 def test_sparqlwrapper_construct_and_ask(live: Live) -> None:
@@ -614,3 +632,12 @@ def test_serve_refuses_a_missing_graph_before_starting(
     result = CliRunner().invoke(alignkg.cli.app, ["serve"])
     assert result.exit_code == 1
     assert "run 'alignkg build' first" in result.stderr
+
+
+def test_a_store_that_cannot_be_opened_stops_the_start_with_its_reason() -> None:
+    import asyncio
+
+    pool = WorkerPool([], store="sparql:http://127.0.0.1:9/sparql", size=1)
+    with pytest.raises(alignkg.AlignkgError, match="cannot reach the SPARQL endpoint"):
+        asyncio.run(pool.start())
+    assert pool.pids() == []

@@ -204,8 +204,13 @@ def _store_result(store: Store, request: QueryRequest, inspected: InspectedQuery
         )
     try:
         result = store.query(request.query)
-    except AlignkgError as exc:
-        raise RequestError(str(exc.message), status=400, code="malformed-query") from exc
+    except AlignkgError as exc:  # the query was inspected already: the store or its endpoint failed
+        remote = store.spec.startswith("sparql:")
+        raise RequestError(
+            f"query failed: {exc.message}",
+            status=502 if remote else 500,
+            code="upstream-failed" if remote else "query-failed",
+        ) from exc
     if result.boolean is not None:
         return result.boolean
     if result.graph is not None:

@@ -180,7 +180,8 @@ def write_solutions(
             {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}  # type: ignore[arg-type]
             for row in rows
         ]
-        document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}, **extra}
+        # extra members go before "results": streaming parsers such as Oxigraph's stop reading there
+        document = {"head": {"vars": list(variables)}, **extra, "results": {"bindings": bindings}}
         return json.dumps(document, ensure_ascii=False).encode()
     if media is ResultMedia.XML:
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)

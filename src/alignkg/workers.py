@@ -38,6 +38,9 @@ def worker_main(conn: Connection, store: str, sources: list[str]) -> None:
     except AlignkgError as exc:
         conn.send(exc)
         return
+    except Exception as exc:  # a store's own errors (unreachable endpoint, bad data...)
+        conn.send(AlignkgError(f"cannot open the {store} store: {exc}"))
+        return
     conn.send(graph.info)
     while True:
         try:
