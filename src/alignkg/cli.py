@@ -329,6 +329,12 @@ def serve_command(
         _fail(exc)
     base = f"http://{host}:{port}"
     err.print(f"SPARQL endpoint: {base}/sparql  query page: {base}/", highlight=False)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            f"note: listening on {host}, reachable from other machines; the endpoint has no "
+            "authentication (see 'Behind a reverse proxy' in the README)",
+            highlight=False,
+        )
     serve(config)
 
 
