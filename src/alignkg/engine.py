@@ -135,9 +135,8 @@ def _native_info(store: ox.Store) -> StoreInfo:
     return StoreInfo(graphs, len(store))
 
 
-def _choose(
-    request: QueryRequest, form: QueryForm
-) -> tuple[type[ResultMedia] | type[GraphMedia], ResultMedia | GraphMedia]:
+def _choose(request: QueryRequest, form: QueryForm) -> ResultMedia | GraphMedia:
+    """The answer's media type: a known ``format`` parameter first, else the Accept header."""
     graph_form = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
     kinds: type[ResultMedia] | type[GraphMedia] = GraphMedia if graph_form else ResultMedia
     names: dict[str, ResultMedia] | dict[str, GraphMedia] = (
@@ -147,9 +146,9 @@ def _choose(
     if request.format:
         fmt = request.format.strip().lower()
         if fmt in names:
-            return kinds, names[fmt]
+            return names[fmt]
         if fmt in [m.value for m in kinds]:
-            return kinds, kinds(fmt)
+            return kinds(fmt)
     chosen = negotiate(request.accept, [m.value for m in kinds], aliases)
     if chosen is None:
         offered = ", ".join(m.value for m in kinds)
@@ -158,7 +157,7 @@ def _choose(
             status=406,
             code="not-acceptable",
         )
-    return kinds, kinds(chosen)
+    return kinds(chosen)
 
 
 def _native_result(store: ox.Store, request: QueryRequest, inspected: InspectedQuery) -> object:
@@ -223,7 +222,7 @@ def answer_query(graph: OpenedGraph, request: QueryRequest) -> Answer:
     info = graph.info
     try:
         inspected = inspect_query(request.query, known_graphs=info.graphs)
-        _, media = _choose(request, inspected.form)
+        media = _choose(request, inspected.form)
         check_graphs(request.default_graph_uris, info.graphs, clause="default-graph-uri")
         check_graphs(request.named_graph_uris, info.graphs, clause="named-graph-uri")
         if graph.native is not None:
