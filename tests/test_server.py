@@ -566,6 +566,7 @@ def test_slow_query_times_out_without_stalling_others_and_its_worker_is_replaced
     pool = bounded.pool
     before = set(pool.pids())
     assert len(before) == 2
+    baseline = sum(psutil.Process(pid).memory_info().rss for pid in before)
     slow: dict[str, httpx.Response] = {}
 
     def run_slow() -> None:
@@ -591,6 +592,8 @@ def test_slow_query_times_out_without_stalling_others_and_its_worker_is_replaced
     gone = before - after
     assert len(gone) == 1, "exactly the worker that ran the slow query is replaced"
     assert not psutil.pid_exists(gone.pop()), "the stopped worker's process is really gone"
+    resident = sum(psutil.Process(pid).memory_info().rss for pid in after)
+    assert resident < baseline * 1.5, "the workers' memory is back near its baseline"
     health = httpx.get(bounded.url + "/health").json()
     assert health["timeouts"] >= 1 and health["replacedWorkers"] >= 1
     response = httpx.get(
