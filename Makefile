@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(STAMP)
 bench-infer: $(STAMP)
 	$(BIN)/python bench/infer_bench.py
 	$(BIN)/python bench/loader_bench.py
+
+# load benchmark of `alignkg serve` (1,000 queries, 8 clients, shipped and ~1M-triple graphs); run once
+bench-serve: $(DEVSTAMP)
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

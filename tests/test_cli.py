@@ -395,10 +395,12 @@ def test_view_selection_errors(built_project: Path, args: list[str], message: st
 
 
 def test_core_commands_are_registered() -> None:
-    assert {"build", "docs", "query", "synth", "validate", "view"} <= set(command_names())
+    assert {"build", "docs", "query", "serve", "synth", "validate", "view"} <= set(command_names())
 
 
-@pytest.mark.parametrize("args", [["--help"], *([name, "--help"] for name in ("build", "query", "view"))])
+@pytest.mark.parametrize(
+    "args", [["--help"], *([name, "--help"] for name in ("build", "query", "serve", "view"))]
+)
 def test_help(args: list[str]) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

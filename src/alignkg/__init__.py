@@ -15,6 +15,7 @@ from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
 from alignkg.remote import push
 from alignkg.serialize import Format, serialize
+from alignkg.server import EndpointConfig, create_app, serve
 from alignkg.store import Store, StoreStats, load_dataset, open_store
 from alignkg.tables import Tables, read_tables
 from alignkg.validation import Finding, Severity, ValidationError, ValidationReport, validate, validate_graph
@@ -27,6 +28,7 @@ __all__ = [
     "BuildReport",
     "BuiltGraph",
     "DataError",
+    "EndpointConfig",
     "Finding",
     "Format",
     "Location",
@@ -43,6 +45,7 @@ __all__ = [
     "build",
     "build_graph",
     "centrality",
+    "create_app",
     "entailments",
     "find_node",
     "get_query",
@@ -57,6 +60,7 @@ __all__ = [
     "render_view",
     "run_query",
     "serialize",
+    "serve",
     "shipped_queries",
     "shortest_paths",
     "to_networkx",
