@@ -6,11 +6,14 @@ pandas, project it into networkx and write a shareable HTML view.
 
 from alignkg.analysis import centrality, find_node, shortest_paths
 from alignkg.build import BuildReport, build, build_graph
+from alignkg.chains import alignment_chains, alignment_metrics
 from alignkg.errors import AlignkgError, DataError, Location
+from alignkg.export import ExportFormat, export_graph
 from alignkg.graph import BuiltGraph
 from alignkg.ontology import Ontology, load_ontology
 from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
+from alignkg.report import Report, render_report, write_report
 from alignkg.serialize import Format, serialize
 from alignkg.store import load_dataset
 from alignkg.tables import Tables, read_tables
@@ -23,27 +26,34 @@ __all__ = [
     "BuildReport",
     "BuiltGraph",
     "DataError",
+    "ExportFormat",
     "Format",
     "Location",
     "NamedQuery",
     "Ontology",
     "QueryResult",
+    "Report",
     "Tables",
     "__version__",
+    "alignment_chains",
+    "alignment_metrics",
     "build",
     "build_graph",
     "centrality",
+    "export_graph",
     "find_node",
     "get_query",
     "load_dataset",
     "load_ontology",
     "query",
     "read_tables",
+    "render_report",
     "render_view",
     "run_query",
     "serialize",
     "shipped_queries",
     "shortest_paths",
     "to_networkx",
+    "write_report",
     "write_view",
 ]
