@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test lint typecheck check clean
+.PHONY: demo build view test test-browser bench-view lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ typecheck: $(DEVSTAMP)
 
 test: $(DEVSTAMP) lint typecheck
 	$(BIN)/python -m pytest -q
+
+test-browser: $(DEVSTAMP)
+	$(BIN)/python -m pytest -q -m browser
+
+bench-view: $(DEVSTAMP)
+	$(BIN)/python bench/view_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

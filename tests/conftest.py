@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,3 +32,63 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ONTOLOGY.parent, tmp_path / "ontology")
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _oxigraph_binary() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if found is None:
+        pytest.fail("the Oxigraph server binary is missing: install the 'oxigraph' package (dev extra)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph SPARQL server on a free 127.0.0.1 port with a temporary database folder,
+    its default graph the union of its named graphs; yields its query URL and stops it after."""
+    import httpx
+
+    port = _free_port()
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    log = (location.parent / "oxigraph-server.log").open("wb")
+    process = subprocess.Popen(
+        [
+            _oxigraph_binary(),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        for _ in range(300):
+            if process.poll() is not None:
+                pytest.fail(f"the Oxigraph server exited with status {process.returncode}")
+            try:
+                httpx.post(url, data={"query": "ASK {}"}, timeout=1.0, trust_env=False)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the Oxigraph server did not start listening")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

@@ -220,3 +220,12 @@ def test_shortest_paths_carry_the_evidence_of_each_step(built: alignkg.BuildRepo
     assert "The address to the commission is Xi's." in set(paths[0]["evidence"]) | set(paths[1]["evidence"])
     plain = alignkg.shortest_paths(graph, "Xi Jinping", "akid:priority-safety-risk")
     assert list(plain[0].columns) == ["from", "relation", "to", "source"]
+
+
+def test_chains_and_metrics_are_the_same_on_an_oxigraph_store(tmp_path: Path) -> None:
+    alignkg.build(FICTIONAL, ONTOLOGY, tmp_path)
+    in_memory = alignkg.load_dataset(tmp_path / "alignkg.trig")
+    with alignkg.open_store("oxigraph") as store:
+        store.load(tmp_path / "alignkg.trig")
+        pd.testing.assert_frame_equal(alignkg.alignment_metrics(store), alignkg.alignment_metrics(in_memory))
+        pd.testing.assert_frame_equal(alignkg.alignment_chains(store), alignkg.alignment_chains(in_memory))

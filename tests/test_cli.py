@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -333,11 +335,70 @@ def test_view_before_build_says_to_build_first(project: Path) -> None:
     assert not (project / "build").exists()
 
 
+def view_data(path: Path) -> dict[str, Any]:
+    (found,) = re.findall(
+        r'<script id="graph-data" type="application/json">(.*?)</script>', path.read_text("utf-8")
+    )
+    data = json.loads(found)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_view_focus_and_depth(built_project: Path) -> None:
+    result = runner.invoke(app, ["view", "--focus", "Meng Fanying", "--depth", "2", "--out", "focus.html"])
+    assert result.exit_code == 0, result.output
+    data = view_data(built_project / "focus.html")
+    dataset = alignkg.load_dataset(built_project / "build" / "alignkg.trig")
+    expected = alignkg.to_networkx(dataset, focus="akid:meng-fanying", depth=2)
+    assert {n["id"] for n in data["nodes"]} == set(expected.nodes)
+    assert "neighbourhood of Meng Fanying" in (built_project / "focus.html").read_text("utf-8")
+
+
+def test_view_source_and_classes(built_project: Path) -> None:
+    args = [
+        "view",
+        "--source",
+        "bg-dingri-earthquake",
+        "--class",
+        "Earthquake",
+        "--class",
+        "ak:NationalDirective",
+    ]
+    result = runner.invoke(app, [*args, "--out", "part.html"])
+    assert result.exit_code == 0, result.output
+    data = view_data(built_project / "part.html")
+    assert {n["group"] for n in data["nodes"]} == {"Earthquake", "National directive"}
+    assert [s["id"] for s in data["sources"]] == ["aksrc:bg-dingri-earthquake"]
+
+
+def test_view_query(built_project: Path) -> None:
+    query = "CONSTRUCT { ?p org:holds ?post } WHERE { ?p org:holds ?post }"
+    result = runner.invoke(app, ["view", "--query", query, "--out", "q.html"])
+    assert result.exit_code == 0, result.output
+    assert {e["label"] for e in view_data(built_project / "q.html")["edges"]} == {"holds"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--focus", "Nobody at all"], "no entity with id or label 'Nobody at all'"),
+        (["--class", "Planet"], "no class 'Planet'"),
+        (["--source", "nope"], "no source 'aksrc:nope'"),
+        (["--query", "SELECT ?x WHERE { ?x a foaf:Person }"], "?subject and ?object"),
+    ],
+)
+def test_view_selection_errors(built_project: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["view", *args])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not (built_project / "build" / "alignkg.html").exists()
+
+
 # --------------------------------------------------------------------------- help and docs
 
 
-def test_commands_are_build_query_view() -> None:
-    assert {"build", "query", "view"} <= set(command_names())
+def test_core_commands_are_registered() -> None:
+    assert {"build", "query", "view", "synth"} <= set(command_names())
     assert {"chains", "metrics", "export", "report"} <= set(command_names())
 
 

@@ -11,13 +11,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 
 import alignkg
+from alignkg import view as alignkg_view
 
 GRAPH_DATA = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.DOTALL)
-LEGEND = re.compile(r'<ul class="legend">(.*?)</ul>', re.DOTALL)
-LEGEND_ITEM = re.compile(r"<li>.*?</span>(.*?) <span class=\"shape\">", re.DOTALL)
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -125,21 +125,20 @@ def test_every_node_has_a_plain_text_tooltip(built: alignkg.BuildReport, page: s
 def test_legend_lists_each_class_present(built: alignkg.BuildReport, page: str) -> None:
     graph = alignkg.to_networkx(built.dataset)
     present = Counter(data.get("class_label") or "unknown" for _, data in graph.nodes(data=True))
-    (legend,) = LEGEND.findall(page)
-    labels = [html.unescape(label).strip() for label in LEGEND_ITEM.findall(legend)]
-    assert sorted(labels) == sorted(present)
-    assert "Meeting" in labels or "meeting" in {label.lower() for label in labels}
-    for label, count in present.items():
-        assert re.search(
-            re.escape(html.escape(label)) + r' <span class="shape">\([A-Za-z]+, ' + str(count), legend
-        )
+    legend = graph_data(page)["classes"]
+    assert {item["label"]: item["count"] for item in legend} == dict(present)
+    assert "Meeting" in present
+    styles = {(item["color"], item["shape"]) for item in legend}
+    assert len(styles) == len(legend), "two classes share colour and shape"
 
 
 def test_legend_and_nodes_agree_on_groups(page: str) -> None:
     data = graph_data(page)
-    (legend,) = LEGEND.findall(page)
-    labels = {html.unescape(label).strip() for label in LEGEND_ITEM.findall(legend)}
-    assert {node["group"] for node in data["nodes"]} == labels
+    legend = {item["label"]: item for item in data["classes"]}
+    assert {node["group"] for node in data["nodes"]} == set(legend)
+    for node in data["nodes"]:
+        style = legend[node["group"]]
+        assert (node["color"], node["shape"]) == (style["color"], style["shape"])
 
 
 # --------------------------------------------------------------------------- escaping
@@ -197,8 +196,8 @@ def test_escaped_strings_still_reach_the_reader(project: Path, payload: str) -> 
     assert payload in nodes["akid:meng-fanying"]["title"]
     assert nodes["akid:xi-jinping"]["label"] == f"Xi Jinping\n{payload}"
     assert payload in nodes["akid:priority-safety-risk"]["title"]
-    items = [html.unescape(item) for item in re.findall(r"<li>([^<]*)</li>", hostile)]
-    assert f"{payload} (aksrc:bg-dingri-earthquake)" in items
+    sources = {item["id"]: item["title"] for item in graph_data(hostile)["sources"]}
+    assert sources["aksrc:bg-dingri-earthquake"] == payload
     (title,) = re.findall(r"<title>([^<]*)</title>", hostile)
     assert html.unescape(title) == payload
 
@@ -215,3 +214,97 @@ def test_view_of_a_loaded_build_matches_the_projection_of_the_file(
         len(data["nodes"]) == graph.number_of_nodes() == alignkg.to_networkx(built.dataset).number_of_nodes()
     )
     assert len(data["edges"]) == graph.number_of_edges()
+
+
+# --------------------------------------------------------------------------- selections, layout, limits
+
+
+def test_default_title_says_what_is_shown_from_which_sources_and_when(
+    built: alignkg.BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1736380800")  # 2025-01-09
+    text = alignkg.write_view(built.dataset, tmp_path / "v.html", focus="孟凡英", depth=2).read_text("utf-8")
+    (title,) = re.findall(r"<title>([^<]*)</title>", text)
+    title = html.unescape(title)
+    assert "the neighbourhood of Meng Fanying (akid:meng-fanying) within 2 steps" in title
+    assert "aksrc:baogang-directives-article" in title
+    assert "built 2025-01-09" in title
+    (subtitle,) = re.findall(r'<p id="subtitle">([^<]*)</p>', text)
+    assert html.unescape(subtitle).startswith("The neighbourhood of Meng Fanying")
+    assert "Built 2025-01-09." in subtitle
+    data = graph_data(text)
+    expected = alignkg.to_networkx(built.dataset, focus="Meng Fanying", depth=2)
+    assert {n["id"] for n in data["nodes"]} == set(expected.nodes)
+    assert data["focus"] == "akid:meng-fanying"
+
+
+def test_same_input_gives_byte_identical_pages(
+    built: alignkg.BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1736380800")
+    first = alignkg.write_view(built.dataset, tmp_path / "a.html").read_bytes()
+    assert alignkg.write_view(built.dataset, tmp_path / "b.html").read_bytes() == first
+    large = large_graph(600)
+    assert alignkg.render_view(large) == alignkg.render_view(large)
+
+
+def test_statements_with_evidence_travel_with_the_page(built: alignkg.BuildReport, page: str) -> None:
+    rows = graph_data(page)["statements"]
+    assert len(rows) == len(alignkg.to_networkx(built.dataset).graph["statements"])
+    holds = [r for r in rows if r[0] == "akid:meng-fanying" and r[1] == "holds"]
+    assert holds and all(r[3] == "aksrc:baogang-directives-article" and r[5] for r in holds)
+
+
+def test_edges_are_labelled_by_property_label(page: str) -> None:
+    labels = {e["label"] for e in graph_data(page)["edges"]}
+    assert "holds" in labels
+    assert not any(":" in label for label in labels)
+
+
+def large_graph(nodes: int) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    for i in range(nodes):
+        graph.add_node(f"akid:n{i}", label=f"Entity {i}", class_label=f"Class {i % 5}", sources=["aksrc:s"])
+    for i in range(nodes):
+        graph.add_edge(f"akid:n{i}", f"akid:n{(i * 7 + 1) % nodes}", key="p", label="p", sources=["aksrc:s"])
+    return graph
+
+
+def test_small_graphs_use_physics_and_large_ones_precomputed_positions(page: str) -> None:
+    small = graph_data(page)
+    assert small["layout"] == "physics"
+    assert small["options"]["physics"]["stabilization"]["enabled"] is True
+    assert all("x" not in n for n in small["nodes"])
+    large = graph_data(alignkg.render_view(large_graph(alignkg_view.PHYSICS_LIMIT + 1)))
+    assert large["layout"] == "precomputed"
+    assert large["options"]["physics"] == {"enabled": False}
+    positions = {(n["x"], n["y"]) for n in large["nodes"]}
+    assert all(isinstance(x, int) and isinstance(y, int) for x, y in positions)
+    assert len(positions) > 0.9 * len(large["nodes"])  # spread out, not piled up
+
+
+def test_too_large_a_graph_is_refused_with_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(alignkg.AlignkgError, match=r"350 entities.*at most 300.*--focus.*--source.*--class"):
+        alignkg.write_view(large_graph(350), tmp_path / "big.html", max_nodes=300)
+    assert not (tmp_path / "big.html").exists()
+
+
+def test_selection_options_need_a_dataset() -> None:
+    with pytest.raises(alignkg.AlignkgError, match="select before projecting"):
+        alignkg.render_view(large_graph(3), focus="Entity 1")
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS, "javascript:alert(1)"])
+def test_payloads_in_ids_and_headings_stay_data(payload: str) -> None:
+    graph = nx.MultiDiGraph(shown=payload, sources={payload: payload})
+    graph.add_node(payload, label=payload, class_label=payload, description=payload, sources=[payload])
+    graph.add_edge(payload, payload, key="p", label=payload, sources=[payload])
+    text = alignkg.render_view(graph, title=payload)
+    if payload.startswith("javascript:"):
+        assert re.search(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:""", text, re.IGNORECASE) is None
+    else:
+        assert payload not in text
+    data = graph_data(text)
+    assert data["nodes"][0]["id"] == data["nodes"][0]["label"] == payload
+    assert data["edges"][0]["label"] == payload
+    assert script_tags(text) == script_tags(alignkg.render_view(large_graph(2)))

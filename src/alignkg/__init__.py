@@ -13,9 +13,10 @@ from alignkg.graph import BuiltGraph
 from alignkg.ontology import Ontology, load_ontology
 from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
+from alignkg.remote import push
 from alignkg.report import Report, render_report, write_report
 from alignkg.serialize import Format, serialize
-from alignkg.store import load_dataset
+from alignkg.store import Store, StoreStats, load_dataset, open_store
 from alignkg.tables import Tables, read_tables
 from alignkg.view import render_view, write_view
 
@@ -33,6 +34,8 @@ __all__ = [
     "Ontology",
     "QueryResult",
     "Report",
+    "Store",
+    "StoreStats",
     "Tables",
     "__version__",
     "alignment_chains",
@@ -45,6 +48,8 @@ __all__ = [
     "get_query",
     "load_dataset",
     "load_ontology",
+    "open_store",
+    "push",
     "query",
     "read_tables",
     "render_report",

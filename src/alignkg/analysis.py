@@ -11,6 +11,7 @@ from rdflib import Dataset
 
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query
+from alignkg.store import Store
 from alignkg.terms import expand_curie
 
 PATH_COLUMNS = ["from", "relation", "to", "source"]
@@ -50,7 +51,7 @@ def centrality(graph: nx.MultiDiGraph) -> pd.DataFrame:
 
 
 def shortest_paths(
-    graph: nx.MultiDiGraph, start: str, end: str, *, evidence: Dataset | None = None
+    graph: nx.MultiDiGraph, start: str, end: str, *, evidence: Dataset | Store | None = None
 ) -> list[pd.DataFrame]:
     """Every shortest path between two entities (ids or labels), edge direction ignored.
 
@@ -103,7 +104,7 @@ SELECT ?s ?p ?o ?source ?title ?locator ?evidence WHERE {
 
 
 def _evidence(
-    dataset: Dataset, facts: list[tuple[str, str, str, str]]
+    dataset: Dataset | Store, facts: list[tuple[str, str, str, str]]
 ) -> dict[tuple[str, str, str, str], tuple[str | None, str | None, str | None]]:
     """Source title, locator and evidence of each fact (compact ids), from its statement record."""
     values = []

@@ -16,6 +16,7 @@ import pandas as pd
 from rdflib import Dataset
 
 from alignkg.query import run_query
+from alignkg.store import Store
 
 CHAIN_COLUMNS = [
     "enterprise",
@@ -147,7 +148,7 @@ class _Sources:
         return bool(sources) and all(s in self.background for s in sources)
 
 
-def _rows(dataset: Dataset, text: str) -> list[dict[str, Any]]:
+def _rows(dataset: Dataset | Store, text: str) -> list[dict[str, Any]]:
     """A query's answer as dictionaries of text values (IRIs compact), absent values as None."""
     result = run_query(dataset, text)
     texts = result.to_text_rows(compact=True)
@@ -194,7 +195,7 @@ class _Collected:
     sources: _Sources
 
 
-def _collect(dataset: Dataset) -> _Collected:
+def _collect(dataset: Dataset | Store) -> _Collected:
     meetings: dict[str, dict[str, Any]] = {}
     for row in _rows(dataset, _MEETINGS):
         known = meetings.get(row["meeting"])
@@ -302,7 +303,7 @@ def _chain_rows(data: _Collected) -> list[dict[str, Any]]:
     return rows
 
 
-def alignment_chains(dataset: Dataset, *, enterprise: str | None = None) -> pd.DataFrame:
+def alignment_chains(dataset: Dataset | Store, *, enterprise: str | None = None) -> pd.DataFrame:
     """Every chain directive → meeting → priority (with its measures), one row per directive,
     meeting and priority, with the issuer, both dates, the lag in days and the sources of each link.
 
@@ -332,7 +333,7 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def alignment_metrics(dataset: Dataset) -> pd.DataFrame:
+def alignment_metrics(dataset: Dataset | Store) -> pd.DataFrame:
     """Summary metrics per enterprise that convened at least one meeting.
 
     - ``directives_followed``: distinct directives its meetings implement;

@@ -19,6 +19,7 @@ from alignkg.projection import to_networkx
 from alignkg.query import run_query, shipped_queries
 from alignkg.report import DEFAULT_TITLE, format_metrics, markdown_table, write_report
 from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
+from alignkg.synth import write_synthetic
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
 app = typer.Typer(
@@ -149,17 +150,42 @@ def view_command(
     out_file: Annotated[
         Path, typer.Option("--out", help="Where to write the HTML page.")
     ] = DEFAULT_VIEW_FILE,
-    title: Annotated[str, typer.Option(help="Page title and heading.")] = "alignkg graph",
+    title: Annotated[
+        str | None, typer.Option(help="Page title and heading (default: what the page shows).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="Draw only the neighbourhood of this entity (id or label).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, help="How many steps around --focus to draw.")] = 1,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Draw only this source's named graph (repeatable).")
+    ] = None,
+    class_: Annotated[
+        list[str] | None,
+        typer.Option("--class", help="Draw only entities of this class, by id or label (repeatable)."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            help="Draw the answer to a query (name, .rq file or SPARQL): a CONSTRUCT, or a "
+            "SELECT of ?subject ?predicate ?object."
+        ),
+    ] = None,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default browser.")
     ] = False,
 ) -> None:
-    """Write an interactive HTML view of the graph that works offline."""
+    """Write an interactive HTML view of the graph (or part of it) that works offline."""
     try:
         path = write_view(
             load_dataset(*(graph or [DEFAULT_GRAPH_FILE])),
             out_file,
             title=title,
+            focus=focus,
+            depth=depth,
+            sources=source,
+            classes=class_,
+            query=query,
             open_browser=open_browser,
         )
     except AlignkgError as exc:
@@ -267,6 +293,24 @@ def report_command(
         _fail(exc)
     for path in files:
         out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("synth")
+def synth_command(
+    enterprises: Annotated[
+        int, typer.Option(min=1, help="How many synthetic enterprises (~713 quads each).")
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="The N-Quads file to write (*.nq).")],
+    seed: Annotated[int, typer.Option(help="Seed of the variations; the same seed gives the same file.")] = 0,
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+) -> None:
+    """Write a synthetic graph shaped like the real data, for benchmarks and large views."""
+    try:
+        with err.status(f"writing {enterprises} synthetic enterprises"):
+            count = write_synthetic(out_file, enterprises=enterprises, seed=seed, ontology=ontology)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"wrote {count} quads to {out_file}", highlight=False)
 
 
 def main() -> None:

@@ -39,29 +39,36 @@ EDGE_COLUMNS = ["source", "target", "predicate", "label", "provenance"]
 """Edge columns; ``provenance`` is the id of the source stating the fact (``aksrc:...``)."""
 
 
+def _plain(key: str, value: Any) -> dict[str, str]:
+    """One attribute as flat string attributes: lists joined, mappings spread over ``key:name``."""
+    if key == "attributes" and isinstance(value, dict):
+        key = "value"
+    if isinstance(value, dict):
+        return {f"{key}:{k}": text for k, v in sorted(value.items()) for text in _plain("", v).values()}
+    if isinstance(value, list | tuple | set):
+        return {key: "; ".join(sorted(str(v) for v in value))} if value else {}
+    return {} if value is None or value == "" else {key: str(value)}
+
+
 def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy whose node and edge attributes are plain strings, as file formats require.
 
-    ``sources`` becomes a sorted, ``; ``-separated string, each literal value in ``attributes`` its own
-    ``value:<property>`` attribute, and the edge's ``source`` (the source id) ``provenance``, so
-    it cannot be mistaken for the edge's source node. Empty values are left out.
+    Lists (``sources``) become sorted, ``; ``-separated strings; mappings are spread over one
+    attribute per entry (each literal value in ``attributes`` becomes ``value:<property>``, each
+    label in ``labels`` ``labels:<language>``); the edge's ``source`` (the id of the source stating
+    the fact) becomes ``provenance``, so it cannot be mistaken for the edge's source node. Empty
+    values are left out.
     """
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         attrs: dict[str, str] = {}
         for key, value in data.items():
-            if key == "attributes":
-                attrs.update({f"value:{k}": str(v) for k, v in sorted(value.items()) if v not in (None, "")})
-            elif isinstance(value, list | tuple):
-                if value:
-                    attrs[key] = "; ".join(sorted(str(v) for v in value))
-            elif value not in (None, ""):
-                attrs[key] = str(value)
+            attrs.update(_plain(key, value))
         flat.add_node(node, **attrs)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        attrs = {
-            ("provenance" if k == "source" else k): str(val) for k, val in data.items() if val is not None
-        }
+        attrs = {}
+        for name, value in data.items():
+            attrs.update(_plain("provenance" if name == "source" else name, value))
         flat.add_edge(u, v, key=key, **attrs)
     return flat
 

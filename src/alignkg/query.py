@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pyparsing import ParseException
@@ -20,6 +20,9 @@ from rdflib.term import Node
 
 from alignkg.errors import AlignkgError, Location
 from alignkg.terms import PREFIXES, compact_iri, entity_iri, is_valid_id
+
+if TYPE_CHECKING:
+    from alignkg.store import Store
 
 _PREFIX_DECL = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE | re.MULTILINE)
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -125,6 +128,12 @@ class QueryResult:
     boolean: bool | None = None
     graph: Graph | None = None
 
+    @classmethod
+    def from_graph(cls, graph: Graph) -> QueryResult:
+        """The result of a CONSTRUCT or DESCRIBE query: its triples in sorted order."""
+        triples: list[tuple[Node | None, ...]] = [tuple(t) for t in sorted(graph)]
+        return cls(["subject", "predicate", "object"], triples, graph=graph)
+
     def to_dataframe(self, *, compact: bool = True) -> pd.DataFrame:
         """Rows as a DataFrame; IRIs as ``prefix:local`` when ``compact``, literals as Python values."""
         if self.boolean is not None:
@@ -211,23 +220,22 @@ def _json_term(term: Node) -> dict[str, str]:
     return out
 
 
-def run_query(dataset: Dataset, query: str, params: dict[str, str] | None = None) -> QueryResult:
-    """Run a shipped query name, ``.rq`` path or SPARQL text against ``dataset``.
+def query_dataset(dataset: Dataset, text: str, *, name: str = "query") -> QueryResult:
+    """Run SPARQL text with rdflib's engine; alignkg's prefixes need no PREFIX lines.
 
-    Syntax errors raise AlignkgError naming the line and column in the query as written.
+    Syntax errors raise AlignkgError naming the line and column in ``text`` as written.
     """
-    named = resolve_query(query)
-    text, added = with_prefixes(bind_parameters(named, params))
+    full, added = with_prefixes(text)
     try:
-        prepared = prepareQuery(text)
+        prepared = prepareQuery(full)
     except ParseException as exc:
         line = exc.lineno - added
         raise AlignkgError(
             f"SPARQL syntax error at query line {line}, column {exc.col}: {exc.msg}",
-            Location(named.name),
+            Location(name),
         ) from exc
     except Exception as exc:  # rdflib reports unknown prefixes and the like as plain exceptions
-        raise AlignkgError(f"cannot prepare query: {exc}", Location(named.name)) from exc
+        raise AlignkgError(f"cannot prepare query: {exc}", Location(name)) from exc
     result = dataset.query(prepared)
     if result.type == "ASK":
         return QueryResult([], [], boolean=bool(result.askAnswer))
@@ -235,15 +243,27 @@ def run_query(dataset: Dataset, query: str, params: dict[str, str] | None = None
         graph = Graph()
         for triple in result:
             graph.add(triple)  # type: ignore[arg-type]
-        triples: list[tuple[Node | None, ...]] = [tuple(t) for t in sorted(graph)]
-        return QueryResult(["subject", "predicate", "object"], triples, graph=graph)
+        return QueryResult.from_graph(graph)
     variables = [str(v) for v in (result.vars or [])]
     rows: list[tuple[Node | None, ...]] = [tuple(row) for row in result]  # type: ignore[arg-type]
     return QueryResult(variables, rows)
 
 
+def run_query(dataset: Dataset | Store, query: str, params: dict[str, str] | None = None) -> QueryResult:
+    """Run a shipped query name, ``.rq`` path or SPARQL text against an rdflib Dataset or a Store.
+
+    Parameters are bound into the query's VALUES block. Syntax errors raise AlignkgError naming
+    the line and column in the query as written.
+    """
+    named = resolve_query(query)
+    text = bind_parameters(named, params)
+    if isinstance(dataset, Dataset):
+        return query_dataset(dataset, text, name=named.name)
+    return dataset.query(text, name=named.name)
+
+
 def query(
-    dataset: Dataset, query: str, params: dict[str, str] | None = None, *, compact: bool = True
+    dataset: Dataset | Store, query: str, params: dict[str, str] | None = None, *, compact: bool = True
 ) -> pd.DataFrame:
     """Run a query (name, path or SPARQL text) and return its answer as a pandas DataFrame.
 

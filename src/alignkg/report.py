@@ -23,6 +23,7 @@ from rdflib import Dataset
 from alignkg.build import DEFAULT_BUILD_DIR, write_atomically
 from alignkg.chains import alignment_chains, alignment_metrics
 from alignkg.query import run_query
+from alignkg.store import Store
 from alignkg.terms import expand_curie
 
 REPORT_HTML = "report.html"
@@ -97,7 +98,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def _records(dataset: Dataset, text: str) -> list[dict[str, str]]:
+def _records(dataset: Dataset | Store, text: str) -> list[dict[str, str]]:
     result = run_query(dataset, text)
     return [dict(zip(result.variables, row, strict=True)) for row in result.to_text_rows(compact=True)]
 
@@ -289,7 +290,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _context(dataset: Dataset, title: str) -> dict[str, Any]:
+def _context(dataset: Dataset | Store, title: str) -> dict[str, Any]:
     chains = alignment_chains(dataset)
     metrics = alignment_metrics(dataset)
     sources = _records(dataset, _SOURCES)
@@ -412,7 +413,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_report(dataset: Dataset, *, title: str = DEFAULT_TITLE) -> Report:
+def render_report(dataset: Dataset | Store, *, title: str = DEFAULT_TITLE) -> Report:
     """The report on every enterprise in ``dataset`` that convened a meeting, in HTML and Markdown."""
     ctx = _context(dataset, title)
     png = _timeline(ctx.pop("chains_frame"))
@@ -422,7 +423,7 @@ def render_report(dataset: Dataset, *, title: str = DEFAULT_TITLE) -> Report:
 
 
 def write_report(
-    dataset: Dataset, out_dir: Path | str = DEFAULT_BUILD_DIR, *, title: str = DEFAULT_TITLE
+    dataset: Dataset | Store, out_dir: Path | str = DEFAULT_BUILD_DIR, *, title: str = DEFAULT_TITLE
 ) -> list[Path]:
     """Write ``report.html``, ``report.md`` and (when there are dated chains) the timeline PNG
     to ``out_dir``; nothing is replaced unless every file could be written. Returns the files."""
