@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser bench-view lint typecheck check clean
+.PHONY: demo build view test test-browser bench-view bench lint typecheck check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ test-browser: $(DEVSTAMP)
 
 bench-view: $(DEVSTAMP)
 	$(BIN)/python bench/view_bench.py
+
+# Speed figures, run by hand (not part of `make test`): inference and SHACL on the shipped data
+# and on 100 renamed copies of it, and the time per random input through the loader.
+bench: $(STAMP)
+	$(BIN)/python bench/infer_bench.py
+	$(BIN)/python bench/loader_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -496,8 +496,8 @@ def test_non_utf8_bytes(good_build: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"PLACEHOLDER", "Zürich".encode("latin-1")))
     exc = expect_failure_leaving_build_untouched(good_build)
     assert str(exc) == (
-        f"{Path('data', 'entities.csv')}: not valid UTF-8 (byte 0xfc at line {NEW_ENTITY_ROW}); "
-        "save the file as 'CSV UTF-8'"
+        f"{Path('data', 'entities.csv')}, row {NEW_ENTITY_ROW}, column 'label_en': "
+        "not valid UTF-8 (byte 0xfc); save the file as 'CSV UTF-8'"
     )
 
 
@@ -556,11 +556,6 @@ def test_multiline_cell_keeps_spreadsheet_row_numbers(good_build: Path) -> None:
     assert problems(exc) == [f"{Path('data', 'sources.csv')}, row 4, column 'kind': {UNKNOWN_KIND_BLOG}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tables.py reads with skip_blank_lines=True and numbers rows by record index, so a "
-    "blank line shifts every later row number by one",
-)
 def test_blank_line_does_not_shift_row_numbers(good_build: Path) -> None:
     path = good_build / "data" / "sources.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -572,11 +567,6 @@ def test_blank_line_does_not_shift_row_numbers(good_build: Path) -> None:
     assert problems(exc) == [f"{Path('data', 'sources.csv')}, row 5, column 'kind': {UNKNOWN_KIND_BLOG}"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tables.py turns the missing trailing cells of a short row into the text 'nan' "
-    "(str() of pandas' NaN), so errors blame a value 'nan' the researcher never wrote",
-)
 def test_short_row_is_reported_without_inventing_nan(good_build: Path) -> None:
     path = good_build / "data" / "entities.csv"
     with path.open("a", encoding="utf-8", newline="") as handle:
@@ -588,11 +578,6 @@ def test_short_row_is_reported_without_inventing_nan(good_build: Path) -> None:
     assert "nan" not in text.lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when every record has one cell more than the header, pandas takes the first column "
-    "as the index and tables.py reads every cell one column to the left",
-)
 def test_extra_trailing_cell_on_every_row_is_not_shifted(good_build: Path) -> None:
     path = good_build / "data" / "sources.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -14,10 +14,18 @@ from rdflib import Dataset
 
 from alignkg.errors import AlignkgError, Location
 from alignkg.graph import BuiltGraph, check_and_build
+from alignkg.inference import infer as materialise_entailments
 from alignkg.ontology import load_ontology
 from alignkg.serialize import Format, serialize
 from alignkg.tables import read_tables
 from alignkg.terms import compact_iri
+from alignkg.validation import (
+    ValidationError,
+    ValidationReport,
+    load_shapes,
+    shapes_path_for,
+    validate_graph,
+)
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_ONTOLOGY = Path("ontology/alignkg.ttl")
@@ -39,6 +47,8 @@ class BuildReport:
     entities_per_class: dict[str, int]
     statements_per_source: dict[str, int]
     built: BuiltGraph = field(repr=False)
+    validation: ValidationReport = field(default_factory=ValidationReport)
+    inferred: int = 0
 
     @property
     def dataset(self) -> Dataset:
@@ -60,9 +70,16 @@ def build(
     ontology_path: Path | str = DEFAULT_ONTOLOGY,
     out_dir: Path | str = DEFAULT_BUILD_DIR,
     *,
+    shapes_path: Path | str | None = None,
+    infer: bool = False,
+    force: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build the graph from ``data_dir`` and write TriG, Turtle, JSON-LD and N-Quads to ``out_dir``.
+
+    The graph is checked against the SHACL shapes (``shapes.ttl`` beside the ontology unless
+    ``shapes_path`` is given) and not written if it violates them, unless ``force``. With
+    ``infer``, what the ontology implies is added in the named graph ``akg:inferred``.
 
     Raises AlignkgError (or DataError, listing every problem with its file, row and column) and
     then leaves ``out_dir`` exactly as it was.
@@ -70,8 +87,18 @@ def build(
     tell = progress or (lambda _step: None)
     tell("reading tables")
     tables = read_tables(data_dir)
+    ontology = load_ontology(ontology_path)
+    shapes = load_shapes(shapes_path or shapes_path_for(ontology_path))
     tell("checking and building RDF")
-    built = check_and_build(tables, load_ontology(ontology_path))
+    built = check_and_build(tables, ontology)
+    tell("validating against the shapes")
+    validation = validate_graph(built, shapes)
+    if not validation.conforms and not force:
+        raise ValidationError(validation)
+    inferred = 0
+    if infer:
+        tell("inferring")
+        inferred = len(materialise_entailments(built.dataset))
     outputs: dict[Path, bytes] = {}
     target = Path(out_dir)
     for fmt in OUTPUT_FORMATS:
@@ -83,7 +110,7 @@ def build(
     dataset = built.dataset
     per_graph = {
         compact_iri(str(c.identifier)): len(c)
-        for c in sorted(dataset.contexts(), key=lambda c: str(c.identifier))
+        for c in sorted(dataset.graphs(), key=lambda c: str(c.identifier))
         if len(c)
     }
     classes = Counter(e.cls for e in tables.entities)
@@ -97,6 +124,8 @@ def build(
             src.id: statements.get(src.id, 0) for src in sorted(tables.sources, key=lambda r: r.id)
         },
         built=built,
+        validation=validation,
+        inferred=inferred,
     )
 
 

@@ -10,9 +10,11 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
 from alignkg.chains import alignment_chains, alignment_metrics
+from alignkg.documentation import DEFAULT_DOCS_FILE, write_docs
 from alignkg.errors import AlignkgError
 from alignkg.export import ExportFormat, export_graph
 from alignkg.projection import to_networkx
@@ -20,6 +22,7 @@ from alignkg.query import run_query, shipped_queries
 from alignkg.report import DEFAULT_TITLE, format_metrics, markdown_table, write_report
 from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
 from alignkg.synth import write_synthetic
+from alignkg.validation import validate
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
 app = typer.Typer(
@@ -42,16 +45,16 @@ class OutputFormat(StrEnum):
 
 
 def _fail(exc: AlignkgError) -> NoReturn:
-    err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    err.print(Text("error:", style="bold red"), Text(str(exc)), highlight=False)
     raise typer.Exit(1)
 
 
 def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     for name in header:
-        table.add_column(name, overflow="fold")
+        table.add_column(Text(name), overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # data is never read as console markup
     return table
 
 
@@ -64,14 +67,35 @@ def build_command(
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder to write the graph files to.")
     ] = DEFAULT_BUILD_DIR,
+    shapes: Annotated[
+        Path | None,
+        typer.Option(help="SHACL shapes to validate with (default: shapes.ttl beside the ontology)."),
+    ] = None,
+    infer: Annotated[
+        bool, typer.Option("--infer", help="Add what the ontology implies, in the graph akg:inferred.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Write the graph even if it violates the shapes.")
+    ] = False,
 ) -> None:
     """Check the curated tables and write the graph as TriG, Turtle, JSON-LD and N-Quads."""
     try:
         with err.status("building") as status:
-            report = build(data, ontology, out_dir, progress=lambda step: status.update(step))
+            report = build(
+                data,
+                ontology,
+                out_dir,
+                shapes_path=shapes,
+                infer=infer,
+                force=force,
+                progress=lambda step: status.update(step),
+            )
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"Built {report.triples} triples into {out_dir}/")
+    out.print(f"Validation: {report.validation.summary()}", highlight=False)
+    if infer:
+        out.print(f"Inferred {report.inferred} triples into akg:inferred", highlight=False)
     out.print(
         _table(
             "Triples per named graph",
@@ -311,6 +335,60 @@ def synth_command(
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {count} quads to {out_file}", highlight=False)
+
+
+class ReportFormat(StrEnum):
+    """How ``alignkg validate`` prints its findings."""
+
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+@app.command("validate")
+def validate_command(
+    data: Annotated[
+        Path, typer.Option(help="Folder with sources.csv, entities.csv and statements.csv.")
+    ] = DEFAULT_DATA_DIR,
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+    shapes: Annotated[
+        Path | None, typer.Option(help="SHACL shapes (default: shapes.ttl beside the ontology).")
+    ] = None,
+    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.text,
+) -> None:
+    """Check the tables and the graph they give against the integrity rules and the SHACL shapes.
+
+    Exit status: 0 valid (warnings allowed), 1 violations found, 2 input that cannot be read.
+    """
+    try:
+        report = validate(data, ontology, shapes)
+    except AlignkgError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if output is ReportFormat.json:
+        typer.echo(report.to_json(), nl=False)
+    elif output is ReportFormat.md:
+        typer.echo(report.to_markdown(), nl=False)
+    else:
+        typer.echo(report.to_text(), nl=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command("docs")
+def docs_command(
+    ontology: Annotated[Path, typer.Option(help="The ontology file (Turtle).")] = DEFAULT_ONTOLOGY,
+    shapes: Annotated[
+        Path | None, typer.Option(help="SHACL shapes whose rules to show (default: beside the ontology).")
+    ] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the page.")] = DEFAULT_DOCS_FILE,
+) -> None:
+    """Write a readable HTML page of the ontology's classes and properties that works offline."""
+    try:
+        path = write_docs(ontology, out_file, shapes_path=shapes)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"wrote {path}", highlight=False)
 
 
 def main() -> None:

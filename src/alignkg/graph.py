@@ -74,10 +74,12 @@ DATATYPES: dict[URIRef, tuple[str, Callable[[str], bool]]] = {
 
 @dataclass
 class BuiltGraph:
-    """The built dataset, with each statement record traced back to its table row."""
+    """The built dataset, with each statement record, entity and source traced back to its table row."""
 
     dataset: Dataset
     origins: dict[URIRef, StatementRow] = field(default_factory=dict)
+    entities: dict[URIRef, EntityRow] = field(default_factory=dict)
+    sources: dict[URIRef, SourceRow] = field(default_factory=dict)
 
 
 class _Collector:
@@ -272,9 +274,12 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
     for src in sorted(tables.sources, key=lambda r: r.id):
         graphs[src.id] = dataset.graph(source_graph_iri(src.id))
         _describe_source(meta, src)
+    built = BuiltGraph(dataset)
+    for src in tables.sources:
+        built.sources[source_iri(src.id)] = src
     for ent in tables.entities:
         _describe_entity(graphs[ent.source], ent, expand_curie(ent.cls))
-    built = BuiltGraph(dataset)
+        built.entities[entity_iri(ent.id)] = ent
     for st, (s, p, o) in checked:
         graphs[st.source].add((s, p, o))
         record = statement_iri(s, p, o, st.source)

@@ -158,7 +158,7 @@ class QueryResult:
             writer.writerow(["true" if self.boolean else "false"])
         else:
             writer.writerow(self.variables)
-            writer.writerows(self.to_text_rows(compact=compact))
+            writer.writerows([_spreadsheet_safe(t, compact) for t in row] for row in self.rows)
         return buffer.getvalue()
 
     def to_json(self) -> str:
@@ -195,6 +195,28 @@ def _text(term: Node | None, compact: bool) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
+    """A CSV cell that a spreadsheet shows as text: a text value that would start a formula
+    (``=HYPERLINK(...)``) gets a leading apostrophe, so it is never run; numbers are left alone.
+
+    >>> print(_spreadsheet_safe(Literal("=SUM(A1:A9)"), False))
+    '=SUM(A1:A9)
+    >>> _spreadsheet_safe(Literal(-5), False)
+    '-5'
+    """
+    text = _text(term, compact)
+    if (
+        isinstance(term, Literal)
+        and isinstance(term.toPython(), str | Literal)
+        and text.startswith(_FORMULA_START)
+    ):
+        return "'" + text
+    return text
 
 
 def _python(term: Node | None, compact: bool) -> Any:

@@ -181,10 +181,8 @@ def _timeline(chains: pd.DataFrame) -> bytes | None:
     ]
     if not pairs:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # a bare Figure renders with Agg without touching pyplot's global backend (notebooks keep theirs)
+    from matplotlib.figure import Figure
 
     pairs.sort(key=lambda c: (c["directive_date"], c["directive_label"], c["meeting_date"]))
     directives = list(dict.fromkeys(c["directive_label"] for c in pairs))
@@ -192,7 +190,8 @@ def _timeline(chains: pd.DataFrame) -> bytes | None:
     colours = {
         e: palette[i % len(palette)] for i, e in enumerate(sorted({c["enterprise_label"] for c in pairs}))
     }
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.7 * len(directives)), dpi=100)
+    fig = Figure(figsize=(9, 1.4 + 0.7 * len(directives)), dpi=100)
+    ax = fig.subplots()
     for y, label in enumerate(directives):
         rows = [c for c in pairs if c["directive_label"] == label]
         start = _day(rows[0]["directive_date"])
@@ -223,7 +222,6 @@ def _timeline(chains: pd.DataFrame) -> bytes | None:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None}, bbox_inches="tight")
-    plt.close(fig)
     return buffer.getvalue()
 
 

@@ -55,7 +55,7 @@ def _bind(graph: Graph) -> Graph:
 
 def _named_graphs(dataset: Dataset) -> list[URIRef]:
     return sorted(
-        {c.identifier for c in dataset.contexts() if isinstance(c.identifier, URIRef)}
+        {c.identifier for c in dataset.graphs() if isinstance(c.identifier, URIRef)}
         - {URIRef("urn:x-rdflib:default")}
     )
 

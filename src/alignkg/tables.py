@@ -4,14 +4,13 @@ where they came from, so every later error can point at a file, row and column."
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TypeVar
 
-import pandas as pd
-
-from alignkg.errors import AlignkgError, Location
+from alignkg.errors import AlignkgError, DataError, Location
 
 SOURCES_FILE = "sources.csv"
 ENTITIES_FILE = "entities.csv"
@@ -97,47 +96,106 @@ ENTITY_COLUMNS = _columns(EntityRow)
 STATEMENT_COLUMNS = _columns(StatementRow)
 
 
-def _read_frame(path: Path) -> pd.DataFrame:
-    """Read a CSV as text cells, turning every reading failure into an AlignkgError."""
+def _read_text(path: Path) -> str:
+    """The file's text, decoded as UTF-8 (a byte order mark, as spreadsheets write, is accepted)."""
     if not path.is_file():
         raise AlignkgError("file not found", Location(path))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise AlignkgError(f"cannot read file: {exc.strerror}", Location(path)) from exc
+    if raw.startswith(_WORKBOOK_MAGIC):
+        raise AlignkgError("is a spreadsheet workbook, not CSV; export it as 'CSV UTF-8'", Location(path))
+    if raw.startswith(_UTF16_BOMS) or (b"\x00" in raw[:200]):
+        raise AlignkgError("is UTF-16 text, not UTF-8; save the file as 'CSV UTF-8'", Location(path))
     try:
-        text = raw.decode("utf-8-sig")  # a byte order mark, as spreadsheets write, is accepted
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
         raise AlignkgError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}); save the file as 'CSV UTF-8'",
-            Location(path),
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as 'CSV UTF-8'",
+            _undecodable_cell(path, raw),
         ) from exc
     if not text.strip():
         raise AlignkgError("file is empty; expected a header row", Location(path))
+    return text
+
+
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx / ods (zip) and legacy xls
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _undecodable_cell(path: Path, raw: bytes) -> Location:
+    """The spreadsheet row and column of the first byte that is not UTF-8."""
+    text = raw.decode("utf-8-sig", errors="replace")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    header = records[0] if records else []
+    for number, record in enumerate(records, start=1):
+        for index, cell in enumerate(record):
+            if "\ufffd" in cell:
+                column = header[index].strip() if index < len(header) and number > 1 else None
+                return Location(path, number, column)
+    return Location(path)
+
+
+def _open_quote_column(path: Path, text: str, row: int, header: list[str]) -> Location:
+    """Where a quoting error starts: the row, and the column whose quoted cell is left open or
+    has a stray quote inside (counted on the first line of that row)."""
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
     try:
-        return pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            skip_blank_lines=True,
-            engine="python",
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise AlignkgError(f"cannot parse CSV: {_first_line(exc)}", Location(path)) from exc
+        for _ in range(row - 1):
+            next(reader)
+            start = reader.line_num + 1
+    except (StopIteration, csv.Error):
+        return Location(path, row)
+    line = lines[start - 1] if start - 1 < len(lines) else ""
+    cell, quoted, i = 0, False, 0
+    while i < len(line):
+        char = line[i]
+        if quoted and char == '"':
+            if line[i + 1 : i + 2] == '"':
+                i += 2
+                continue
+            quoted = False
+            if line[i + 1 : i + 2] not in ("", ","):
+                break  # a stray quote inside a quoted cell
+        elif not quoted and char == '"':
+            quoted = True
+        elif not quoted and char == ",":
+            cell += 1
+        i += 1
+    else:
+        if not quoted:
+            return Location(path, row)
+    return Location(path, row, header[cell].strip() if cell < len(header) else None)
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield each record with its spreadsheet row number (the header is row 1).
+
+    Python's csv reader is used rather than pandas' because it keeps one record per spreadsheet
+    row (blank rows included) and reports short and long rows instead of padding or shifting them.
+    """
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row = 0
+    header: list[str] = []
+    try:
+        for record in reader:
+            row += 1
+            header = header or record
+            yield row, record
+    except csv.Error as exc:
+        where = _open_quote_column(path, text, row + 1, header)
+        raise AlignkgError(f"cannot parse CSV: {exc} (check the quotes)", where) from exc
 
 
 def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
-    """Yield typed rows of one table after checking its header against the expected columns."""
-    frame = _read_frame(path)
+    """Yield typed rows of one table after checking its header and the cell count of each row."""
+    records = _records(path)
     expected = _columns(row_type)
-    header = [str(c).strip() for c in frame.columns]
+    header = [c.strip() for c in next(records)[1]]
     missing = [c for c in expected if c not in header]
     if missing:
         raise AlignkgError(
@@ -150,10 +208,37 @@ def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
             f"unknown column(s) {', '.join(extra)}; expected columns: {', '.join(expected)}",
             Location(path, 1),
         )
-    frame.columns = pd.Index(header)
-    for index, record in enumerate(frame[expected].itertuples(index=False, name=None)):
-        cells = {_RENAMED.get(c, c): str(v).strip() for c, v in zip(expected, record, strict=True)}
-        yield row_type(file=path, row=index + 2, **cells)
+    position = {name: header.index(name) for name in expected}
+    problems: list[AlignkgError] = []
+    rows: list[T] = []
+    for number, record in records:
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue  # a blank spreadsheet row
+        if len(cells) > len(header) and any(cells[len(header) :]):
+            problems.append(
+                AlignkgError(
+                    f"{len(cells)} cells but the header has {len(header)}; remove the extra cells",
+                    Location(path, number),
+                )
+            )
+            continue
+        if len(cells) < len(header):
+            absent = ", ".join(header[len(cells) :])
+            problems.append(
+                AlignkgError(
+                    f"{len(cells)} cells but the header has {len(header)}; missing: {absent}",
+                    Location(path, number),
+                )
+            )
+            continue
+        values = {_RENAMED.get(name, name): cells[i] for name, i in position.items()}
+        rows.append(row_type(file=path, row=number, **values))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DataError(problems)
+    yield from rows
 
 
 def read_tables(data_dir: Path | str) -> Tables:

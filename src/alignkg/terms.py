@@ -25,6 +25,8 @@ SCHEMA = Namespace("https://schema.org/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 META_GRAPH = GRAPH["meta"]
+INFERRED_GRAPH = GRAPH["inferred"]
+"""The named graph holding what reasoning adds to the asserted facts (``alignkg build --infer``)."""
 
 PREFIXES: dict[str, Namespace] = {
     "ak": AK,
