@@ -228,6 +228,7 @@ CHAIN_TABLE = {
     "priority_label": "priority",
     "serves_directive": "serves directive",
     "measures": "measures",
+    "sources": "sources",
 }
 
 
@@ -261,7 +262,14 @@ def chains_command(
         frame = alignment_chains(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), enterprise=enterprise)
     except AlignkgError as exc:
         _fail(exc)
-    rows = [[_cell(v) for v in row] for row in frame[list(CHAIN_TABLE)].itertuples(index=False)]
+    shown = frame.assign(
+        serves_directive=frame["serves_directive"].map({True: "stated", False: "not stated"}),
+        sources=[
+            ", ".join(sorted({s for c in row if c for s in str(c).split("; ")}))
+            for row in frame.filter(like="_sources").itertuples(index=False)
+        ],
+    )
+    rows = [[_cell(v) for v in row] for row in shown[list(CHAIN_TABLE)].itertuples(index=False)]
     _print_frame(frame, output, title=f"{len(frame)} chains", header=list(CHAIN_TABLE.values()), rows=rows)
 
 
