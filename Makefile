@@ -49,10 +49,12 @@ bench-view: $(DEVSTAMP)
 	$(BIN)/python bench/view_bench.py
 
 # Speed figures, run by hand (not part of `make test`): inference and SHACL on the shipped data
-# and on 100 renamed copies of it, and the time per random input through the loader.
+# and on 100 renamed copies of it, the time per random input through the loader, and the alignment
+# analytics on synthetic graphs.
 bench: $(STAMP)
 	$(BIN)/python bench/infer_bench.py
 	$(BIN)/python bench/loader_bench.py
+	$(BIN)/python bench/alignment_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -88,6 +88,10 @@ def test_shipped_metrics(built: alignkg.BuildReport) -> None:
 def test_chains_filter_by_enterprise(built: alignkg.BuildReport) -> None:
     assert len(alignkg.alignment_chains(built.dataset, enterprise="baogang-group")) == 6
     assert alignkg.alignment_chains(built.dataset, enterprise="akid:china-northern-rare-earth").empty
+    with pytest.raises(
+        alignkg.AlignkgError, match="enterprises with meetings: akid:baogang-group, akid:china"
+    ):
+        alignkg.alignment_chains(built.dataset, enterprise="baogang")
 
 
 # --------------------------------------------------------------------------- fictional data

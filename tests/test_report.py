@@ -169,6 +169,9 @@ def test_cli_chains(fictional_project: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("enterprise,enterprise_label,issuer,directive,")
     assert len(lines) == 5  # header and the four Northwind rows
+    unknown = runner.invoke(app, ["chains", "--enterprise", "southwind"])
+    assert unknown.exit_code == 1
+    assert "error: no meeting of an enterprise 'southwind'" in unknown.stderr
     table = runner.invoke(app, ["chains"])
     assert table.exit_code == 0
     assert "9 chains" in table.stdout

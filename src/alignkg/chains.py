@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from rdflib import Dataset
 
+from alignkg.errors import AlignkgError
 from alignkg.query import run_query
 from alignkg.store import Store
 
@@ -311,10 +312,16 @@ def alignment_chains(dataset: Dataset | Store, *, enterprise: str | None = None)
     when it is False the chain runs only through the meeting. ``enterprise`` (an id such as
     ``baogang-group`` or ``akid:baogang-group``) keeps one enterprise's chains.
     """
-    rows = _chain_rows(_collect(dataset))
-    frame = pd.DataFrame(rows, columns=CHAIN_COLUMNS)
+    data = _collect(dataset)
+    frame = pd.DataFrame(_chain_rows(data), columns=CHAIN_COLUMNS)
     if enterprise is not None:
         wanted = enterprise if ":" in enterprise else f"akid:{enterprise}"
+        known = sorted({m["enterprise"] for m in data.meetings.values()})
+        if wanted not in known:
+            raise AlignkgError(
+                f"no meeting of an enterprise {enterprise!r} in the graph; "
+                f"enterprises with meetings: {', '.join(known) or 'none'}"
+            )
         frame = frame[frame["enterprise"] == wanted]
     for column in CHAIN_COLUMNS:
         if column != "lag_days":  # missing text and flags stay None, never NaN
