@@ -175,3 +175,15 @@ def test_cli_chains(fictional_project: Path) -> None:
     table = runner.invoke(app, ["chains"])
     assert table.exit_code == 0
     assert "9 chains" in table.stdout
+
+
+def test_profile_lists_each_enterprise_s_own_posts(fictional_report: alignkg.Report) -> None:
+    text = fictional_report.markdown
+    northwind = text.index("### Northwind Steel Group (fictional)")
+    eastbay = text.index("### Eastbay Rare Metals Corporation (fictional)")
+    row = (
+        "| Northwind Party Committee (fictional) | Party Secretary of Northwind Steel (fictional) "
+        "| Mara Lind (fictional) | aksrc:fictional-gazette |"
+    )
+    assert northwind < text.index(row) < text.index("## Alignment chains")
+    assert "The graph names no posts in this enterprise." in text[eastbay:northwind]

@@ -62,24 +62,23 @@ METRIC_COLUMNS = [
 ]
 """Columns of :func:`alignment_metrics`."""
 
-_BODY_PATH = "(org:unitOf|org:subOrganizationOf)"
-
-# The enterprise a meeting belongs to: the nearest enterprise up the chain of units and
-# sub-organisations from the body that convened it (a subsidiary's meeting is the subsidiary's).
-_MEETINGS = f"""
-SELECT DISTINCT ?meeting ?meetingLabel ?meetingDate ?enterprise ?enterpriseLabel WHERE {{
+_MEETINGS = """
+SELECT DISTINCT ?meeting ?meetingLabel ?meetingDate ?body WHERE {
   ?meeting a/rdfs:subClassOf* ak:Meeting ; ak:convenedBy ?body .
-  ?body {_BODY_PATH}* ?enterprise .
+  OPTIONAL { ?meeting rdfs:label ?meetingLabel . FILTER(lang(?meetingLabel) = "en") }
+  OPTIONAL { ?meeting dcterms:date ?meetingDate }
+}
+"""
+
+_ENTERPRISES = """
+SELECT DISTINCT ?enterprise ?enterpriseLabel WHERE {
   ?enterprise a/rdfs:subClassOf* ak:Enterprise .
-  FILTER NOT EXISTS {{
-    ?body {_BODY_PATH}* ?closer .
-    ?closer a/rdfs:subClassOf* ak:Enterprise ; {_BODY_PATH}+ ?enterprise .
-    FILTER(?closer != ?enterprise)
-  }}
-  OPTIONAL {{ ?meeting rdfs:label ?meetingLabel . FILTER(lang(?meetingLabel) = "en") }}
-  OPTIONAL {{ ?enterprise rdfs:label ?enterpriseLabel . FILTER(lang(?enterpriseLabel) = "en") }}
-  OPTIONAL {{ ?meeting dcterms:date ?meetingDate }}
-}}
+  OPTIONAL { ?enterprise rdfs:label ?enterpriseLabel . FILTER(lang(?enterpriseLabel) = "en") }
+}
+"""
+
+_PARENTS = """
+SELECT DISTINCT ?child ?parent WHERE { ?child org:unitOf|org:subOrganizationOf ?parent }
 """
 
 _DIRECTIVES = """
@@ -122,11 +121,14 @@ SELECT DISTINCT ?priority ?measure ?measureLabel WHERE {
 
 # Which source states each fact the chains rest on, and whether that source is background knowledge.
 _RECORDS = """
-SELECT DISTINCT ?s ?p ?o ?source ?background WHERE {
+SELECT DISTINCT ?s ?p ?o ?source WHERE {
   VALUES ?p { ak:implements ak:setsPriority ak:hasMeasure ak:issuedBy dcterms:date }
-  ?st a ak:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
-  BIND(EXISTS { ?source a ak:BackgroundKnowledge } AS ?background)
+  ?st rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; prov:wasDerivedFrom ?source .
 }
+"""
+
+_BACKGROUND = """
+SELECT ?source WHERE { ?source a ak:BackgroundKnowledge }
 """
 
 Fact = tuple[str, str, str]
@@ -196,11 +198,39 @@ class _Collected:
     sources: _Sources
 
 
+def organisation_tree(dataset: Dataset | Store) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """The parents of each organisation or unit (``org:unitOf``, ``org:subOrganizationOf``) and
+    the enterprises with their English labels, all as compact ids."""
+    enterprises = {row["enterprise"]: row["enterpriseLabel"] for row in _rows(dataset, _ENTERPRISES)}
+    parents: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(dataset, _PARENTS):
+        parents[row["child"]].add(row["parent"])
+    return parents, enterprises
+
+
+def nearest_enterprise(body: str, parents: dict[str, set[str]], enterprises: dict[str, str]) -> str | None:
+    """The enterprise closest above ``body`` (itself included) through units and sub-organisations,
+    so a subsidiary's meeting belongs to the subsidiary; ties go to the smallest id."""
+    level, seen = {body}, {body}
+    while level:
+        found = sorted(level & enterprises.keys())
+        if found:
+            return found[0]
+        level = {p for node in level for p in parents.get(node, set())} - seen
+        seen |= level
+    return None
+
+
 def _collect(dataset: Dataset | Store) -> _Collected:
+    parents, enterprises = organisation_tree(dataset)
     meetings: dict[str, dict[str, Any]] = {}
     for row in _rows(dataset, _MEETINGS):
+        enterprise = nearest_enterprise(row["body"], parents, enterprises)
+        if enterprise is None:
+            continue
+        row = {**row, "enterprise": enterprise, "enterpriseLabel": enterprises[enterprise]}
         known = meetings.get(row["meeting"])
-        # a meeting with two dates keeps the earliest; two nearest enterprises keep the first by id
+        # a meeting convened by two bodies keeps the first enterprise by id; two dates, the earliest
         if known is None or (row["enterprise"], row["meetingDate"] or "") < (
             known["enterprise"],
             known["meetingDate"] or "",
@@ -233,11 +263,9 @@ def _collect(dataset: Dataset | Store) -> _Collected:
     for row in _rows(dataset, _MEASURES):
         measures[row["priority"]].append((row["measure"], row["measureLabel"] or row["measure"]))
     by_fact: dict[Fact, list[str]] = defaultdict(list)
-    background: set[str] = set()
     for row in _rows(dataset, _RECORDS):
         by_fact[(row["s"], row["p"], row["o"])].append(row["source"])
-        if _truthy(row["background"]):
-            background.add(row["source"])
+    background = {row["source"] for row in _rows(dataset, _BACKGROUND)}
     return _Collected(
         meetings, directives, issuers, priorities, serves, national, measures, _Sources(by_fact, background)
     )

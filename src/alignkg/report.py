@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,7 @@ import pandas as pd
 from rdflib import Dataset
 
 from alignkg.build import DEFAULT_BUILD_DIR, write_atomically
-from alignkg.chains import alignment_chains, alignment_metrics
+from alignkg.chains import alignment_chains, alignment_metrics, nearest_enterprise, organisation_tree
 from alignkg.query import run_query
 from alignkg.store import Store
 from alignkg.terms import expand_curie
@@ -42,32 +43,27 @@ SELECT ?source ?kind ?title ?publisher ?issued ?description WHERE {
 ORDER BY ?source
 """
 
-_ENTERPRISE = """
-SELECT ?labelZh ?description ?sector WHERE {
-  VALUES ?e { <%s> }
+_ENTERPRISES = """
+SELECT DISTINCT ?e ?labelZh ?description ?sector WHERE {
+  ?e a/rdfs:subClassOf* ak:Enterprise .
   OPTIONAL { ?e rdfs:label ?labelZh . FILTER(langMatches(lang(?labelZh), "zh")) }
   OPTIONAL { ?e dcterms:description ?description }
   OPTIONAL { ?e ak:inSector ?s . ?s rdfs:label ?sector . FILTER(lang(?sector) = "en") }
 }
-ORDER BY ?sector
 """
 
-# Posts in the enterprise or in its units, and who holds them, with the source of each holding.
+# Every post, its unit and who holds it, with the source of each holding; a post belongs to the
+# nearest enterprise at or above its unit, as a meeting does.
 _POSTS = """
-SELECT DISTINCT ?post ?unit ?holder ?source WHERE {
-  VALUES ?e { <%s> }
-  ?p org:postIn ?u . ?u (org:unitOf|org:subOrganizationOf)* ?e .
+SELECT DISTINCT ?u ?post ?unit ?holder ?source WHERE {
+  ?p org:postIn ?u .
   ?p rdfs:label ?post . FILTER(lang(?post) = "en")
   ?u rdfs:label ?unit . FILTER(lang(?unit) = "en")
   OPTIONAL {
     ?h org:holds ?p . ?h rdfs:label ?holder . FILTER(lang(?holder) = "en")
-    OPTIONAL {
-      ?st a ak:Statement ; rdf:subject ?h ; rdf:predicate org:holds ; rdf:object ?p ;
-          prov:wasDerivedFrom ?source .
-    }
+    OPTIONAL { ?st rdf:subject ?h ; rdf:predicate org:holds ; rdf:object ?p ; prov:wasDerivedFrom ?source }
   }
 }
-ORDER BY ?unit ?post ?holder ?source
 """
 
 _CLAIMS = """
@@ -293,19 +289,29 @@ def _context(dataset: Dataset | Store, title: str) -> dict[str, Any]:
     metrics = alignment_metrics(dataset)
     sources = _records(dataset, _SOURCES)
     background = {s["source"] for s in sources if s["kind"] == "background"}
+    parents, known = organisation_tree(dataset)
+    posts: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for post in _records(dataset, _POSTS):
+        home = nearest_enterprise(post["u"], parents, known)
+        if home is not None:
+            posts[home].append(post)
+    details: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for detail in _records(dataset, _ENTERPRISES):
+        details[detail["e"]].append(detail)
     enterprises = []
     for m in _dicts(metrics):
-        iri = _full_iri(str(m["enterprise"]))
-        details = _records(dataset, _ENTERPRISE % iri)
-        posts = _records(dataset, _POSTS % iri)
+        ent = details.get(str(m["enterprise"]), [])
         enterprises.append(
             {
                 "id": m["enterprise"],
                 "label": m["enterprise_label"],
-                "label_zh": next((d["labelZh"] for d in details if d["labelZh"]), ""),
-                "description": next((d["description"] for d in details if d["description"]), ""),
-                "sectors": sorted({d["sector"] for d in details if d["sector"]}),
-                "posts": posts,
+                "label_zh": next((d["labelZh"] for d in ent if d["labelZh"]), ""),
+                "description": next((d["description"] for d in ent if d["description"]), ""),
+                "sectors": sorted({d["sector"] for d in ent if d["sector"]}),
+                "posts": sorted(
+                    posts.get(str(m["enterprise"]), []),
+                    key=lambda p: (p["unit"], p["post"], p["holder"], p["source"]),
+                ),
             }
         )
     chain_rows = []
