@@ -292,7 +292,11 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="File format to write.")],
     out_path: Annotated[
         Path | None,
-        typer.Option("--out", help="File to write (a folder for csv); default build/alignkg.<format>."),
+        typer.Option(
+            "--out",
+            help="File to write, or folder for csv "
+            "(default: build/alignkg.graphml, .gexf, .cyjs or build/alignkg-csv/).",
+        ),
     ] = None,
     source: Annotated[
         list[str] | None, typer.Option(help="Only facts from this source id (repeatable).")
