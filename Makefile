@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser bench-view bench lint typecheck check clean
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-alignment
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,8 @@ view: $(STAMP)
 	$(BIN)/alignkg view --title "Baogang Group and the national directives it follows"
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
@@ -48,12 +48,20 @@ test-browser: $(DEVSTAMP)
 bench-view: $(DEVSTAMP)
 	$(BIN)/python bench/view_bench.py
 
-# Speed figures, run by hand (not part of `make test`): inference and SHACL on the shipped data
-# and on 100 renamed copies of it, the time per random input through the loader, and the alignment
-# analytics on synthetic graphs.
+# Store benchmarks on synthetic graphs (heavy: minutes, several GB of RAM at 5M triples).
+# Choose sizes with ALIGNKG_BENCH_SIZES=10k,100k,1m,5m and runs per query with ALIGNKG_BENCH_RUNS.
 bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Reasoning, SHACL and loader speed (a few minutes): OWL RL inference and SHACL on the shipped data
+# and on 100 renamed copies of it, and the time per random input through the loader.
+bench-infer: $(STAMP)
 	$(BIN)/python bench/infer_bench.py
 	$(BIN)/python bench/loader_bench.py
+
+# Alignment analytics (chains, metrics, report) on the shipped data and 140 synthetic enterprises,
+# on the rdflib and Oxigraph stores (about a minute).
+bench-alignment: $(STAMP)
 	$(BIN)/python bench/alignment_bench.py
 
 clean:

@@ -276,6 +276,16 @@ def test_focused_view_selects_its_centre(built: alignkg.BuildReport, tmp_path: P
     assert "neighbourhood of Meng Fanying" in opened.page.locator("#subtitle").inner_text()
 
 
+def test_a_query_with_no_answer_opens_empty(
+    built: alignkg.BuildReport, tmp_path: Path, open_page: Any
+) -> None:
+    query = "CONSTRUCT { ?a org:holds ?b } WHERE { ?a org:holds ?b FILTER(?a = akid:nobody) }"
+    opened = open_page(alignkg.write_view(built.dataset, tmp_path / "empty.html", query=query))
+    assert counts(opened) == (0, 0, 0, 0)
+    assert "0 entities, 0 relations" in opened.page.locator("#subtitle").inner_text()
+    assert opened.errors == [] and opened.requests == []
+
+
 def test_screenshot_is_not_blank(baogang_page: Path, open_page: Any) -> None:
     opened = open_page(baogang_page)
     assert pixel_spread(network_area(opened)) > 5

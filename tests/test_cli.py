@@ -363,6 +363,18 @@ def test_view_query(built_project: Path) -> None:
     assert {e["label"] for e in view_data(built_project / "q.html")["edges"]} == {"holds"}
 
 
+def test_view_from_a_store_matches_the_view_from_the_file(built_project: Path) -> None:
+    args = ["view", "--focus", "Li Xiao", "--depth", "2"]
+    assert runner.invoke(app, [*args, "--out", "file.html"]).exit_code == 0
+    result = runner.invoke(
+        app, [*args, "--store", "oxigraph", "--graph", "build/alignkg.trig", "--out", "store.html"]
+    )
+    assert result.exit_code == 0, result.output
+    from_file, from_store = view_data(built_project / "file.html"), view_data(built_project / "store.html")
+    assert from_store == from_file
+    assert len(from_store["nodes"]) > 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -383,9 +395,8 @@ def test_view_selection_errors(built_project: Path, args: list[str], message: st
 
 
 def test_core_commands_are_registered() -> None:
-    assert {"build", "query", "view", "synth"} <= set(command_names())
+    assert {"build", "docs", "query", "synth", "validate", "view"} <= set(command_names())
     assert {"chains", "metrics", "export", "report"} <= set(command_names())
-    assert {"docs", "validate"} <= set(command_names())
 
 
 @pytest.mark.parametrize("args", [["--help"], *([name, "--help"] for name in ("build", "query", "view"))])

@@ -3,6 +3,7 @@ entailments land in a graph of their own that changes what queries find."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,7 @@ def test_build_with_infer_is_deterministic_and_queryable(project: Path) -> None:
     for name in ("one", "two"):
         result = runner.invoke(app, ["build", "--infer", "--out", name])
         assert result.exit_code == 0, result.output
-        assert "Inferred 800 triples into akg:inferred" in result.stdout
+        assert re.search(r"^Inferred [1-9]\d* triples into akg:inferred$", result.stdout, re.MULTILINE)
         outputs.append({p.name: p.read_bytes() for p in sorted((project / name).iterdir())})
     assert outputs[0] == outputs[1]
     asked = runner.invoke(

@@ -187,3 +187,13 @@ def test_profile_lists_each_enterprise_s_own_posts(fictional_report: alignkg.Rep
     )
     assert northwind < text.index(row) < text.index("## Alignment chains")
     assert "The graph names no posts in this enterprise." in text[eastbay:northwind]
+
+
+def test_cli_metrics_and_report_read_a_store(fictional_project: Path) -> None:
+    assert runner.invoke(app, ["load", "--store", "oxigraph:ox", "build/alignkg.trig"]).exit_code == 0
+    result = runner.invoke(app, ["metrics", "--store", "oxigraph:ox", "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert "| Median lag, days | 8 | 10 |" in result.stdout
+    result = runner.invoke(app, ["report", "--store", "oxigraph:ox", "--out", "from-store"])
+    assert result.exit_code == 0, result.output
+    assert (fictional_project / "from-store" / "report.html").is_file()

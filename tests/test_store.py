@@ -175,3 +175,18 @@ def test_run_query_accepts_a_dataset_or_a_store(built: alignkg.BuildReport) -> N
     assert wrapped.dataset() is built.dataset
     assert alignkg.run_query(wrapped, "sources").rows == alignkg.run_query(built.dataset, "sources").rows
     assert isinstance(wrapped.graphs()[0], URIRef)
+
+
+@pytest.mark.parametrize("suffix", [".trig", ".nq", ".jsonld", ".ttl"])
+@pytest.mark.parametrize("spec", ["memory", "oxigraph"])
+def test_every_built_format_loads(built: alignkg.BuildReport, spec: str, suffix: str) -> None:
+    file = next(p for p in built.files if p.suffix == suffix)
+    with open_store(spec) as store:
+        store.load(file)
+        assert len(store) == built.triples
+        named = 0 if suffix == ".ttl" else len(built.triples_per_graph)  # Turtle merges the graphs
+        assert len(store.graphs()) == named
+        assert (
+            alignkg.run_query(store, "directive-lag").to_csv()
+            == alignkg.run_query(built.dataset, "directive-lag").to_csv()
+        )

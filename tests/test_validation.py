@@ -307,4 +307,14 @@ def test_build_refuses_an_invalid_graph_unless_forced(project: Path) -> None:
     forced = runner.invoke(app, ["build", "--force"])
     assert forced.exit_code == 0, forced.output
     assert "Validation: 1 violation, 2 warnings" in forced.stdout
+    assert f"  violation: {STATEMENTS}, row {CHAIR_ROW}, column 'object': {MEETING}" in forced.stdout
     assert snapshot(project / "build") != before
+
+
+def test_cli_missing_shapes_file_exits_two(project: Path) -> None:
+    result = runner.invoke(app, ["validate", "--shapes", "nowhere.ttl"])
+    assert result.exit_code == 2
+    assert result.stderr == "error: nowhere.ttl: shapes file not found (give another with --shapes)\n"
+    refused = runner.invoke(app, ["build", "--shapes", "nowhere.ttl"])
+    assert refused.exit_code == 1
+    assert not (project / "build").exists()

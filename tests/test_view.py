@@ -281,6 +281,18 @@ def test_small_graphs_use_physics_and_large_ones_precomputed_positions(page: str
     positions = {(n["x"], n["y"]) for n in large["nodes"]}
     assert all(isinstance(x, int) and isinstance(y, int) for x, y in positions)
     assert len(positions) > 0.9 * len(large["nodes"])  # spread out, not piled up
+    assert large["options"]["edges"]["arrows"]["to"]["enabled"] is True  # 301 edges: still drawn in full
+    assert large["options"]["interaction"]["hover"] is True
+    assert all("label" in e for e in large["edges"])
+
+
+def test_many_edges_move_labels_and_direction_into_tooltips() -> None:
+    graph = large_graph(alignkg_view.EDGE_LABEL_LIMIT + 1)
+    data = graph_data(alignkg.render_view(graph))
+    assert data["options"]["edges"]["arrows"]["to"]["enabled"] is False
+    assert data["options"]["interaction"]["hover"] is False
+    assert all("label" not in e for e in data["edges"])
+    assert data["edges"][0]["title"] == "Entity 0 → p → Entity 1\nSources: aksrc:s"
 
 
 def test_too_large_a_graph_is_refused_with_a_hint(tmp_path: Path) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import pandas as pd
 import typer
+from rdflib import Dataset
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -19,9 +22,11 @@ from alignkg.errors import AlignkgError
 from alignkg.export import ExportFormat, export_graph
 from alignkg.projection import to_networkx
 from alignkg.query import run_query, shipped_queries
+from alignkg.remote import push
 from alignkg.report import DEFAULT_TITLE, format_metrics, markdown_table, write_report
-from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset
+from alignkg.store import DEFAULT_GRAPH_FILE, Store, load_dataset, open_graph, open_store
 from alignkg.synth import write_synthetic
+from alignkg.terms import compact_iri
 from alignkg.validation import validate
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
 
@@ -56,6 +61,20 @@ def _table(title: str, header: list[str], rows: list[list[str]]) -> Table:
     for row in rows:
         table.add_row(*(Text(cell) for cell in row))  # data is never read as console markup
     return table
+
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Where the graph is: memory, oxigraph, oxigraph:PATH or sparql:URL "
+        "(in-memory stores are filled from --graph).",
+    ),
+]
+GraphStoreOption = Annotated[
+    str | None,
+    typer.Option(help="The endpoint's Graph Store Protocol URL (derived for Oxigraph servers)."),
+]
 
 
 @app.command("build")
@@ -94,6 +113,8 @@ def build_command(
         _fail(exc)
     out.print(f"Built {report.triples} triples into {out_dir}/")
     out.print(f"Validation: {report.validation.summary()}", highlight=False)
+    for finding in report.validation.violations:
+        out.print(Text(f"  violation: {finding}"), highlight=False)
     if infer:
         out.print(f"Inferred {report.inferred} triples into akg:inferred", highlight=False)
     out.print(
@@ -133,8 +154,10 @@ def query_command(
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to query (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
-    """Run a SPARQL query against the built graph and print the answer."""
+    """Run a SPARQL query against the built graph (or a store) and print the answer."""
     if list_queries:
         rows = [
             [q.name, q.question, ", ".join(f"{k}={v}" for k, v in q.parameters.items())]
@@ -153,7 +176,11 @@ def query_command(
             raise typer.Exit(2)
         params[key.strip()] = value.strip()
     try:
-        result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
+        if store is None:
+            result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
+        else:
+            with open_graph(store, graph or [], graph_store=graph_store) as opened:
+                result = run_query(opened, query, params)
     except AlignkgError as exc:
         _fail(exc)
     if output is OutputFormat.csv:
@@ -198,11 +225,14 @@ def view_command(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default browser.")
     ] = False,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Write an interactive HTML view of the graph (or part of it) that works offline."""
-    try:
-        path = write_view(
-            load_dataset(*(graph or [DEFAULT_GRAPH_FILE])),
+
+    def draw(data: Dataset | Store) -> Path:
+        return write_view(
+            data,
             out_file,
             title=title,
             focus=focus,
@@ -212,9 +242,32 @@ def view_command(
             query=query,
             open_browser=open_browser,
         )
+
+    try:
+        if store is None:
+            path = draw(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
+        else:
+            with open_graph(store, graph or [], graph_store=graph_store) as opened:
+                path = draw(opened)
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {path}", highlight=False)
+
+
+T = TypeVar("T")
+
+
+def _on_graph(
+    graph: list[Path] | None,
+    store: str | None,
+    graph_store: str | None,
+    action: Callable[[Dataset | Store], T],
+) -> T:
+    """Run ``action`` on the graph files (default build/alignkg.trig) or on the store given."""
+    if store is None:
+        return action(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
+    with open_graph(store, graph or [], graph_store=graph_store) as opened:
+        return action(opened)
 
 
 CHAIN_TABLE = {
@@ -256,10 +309,12 @@ def chains_command(
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Print every alignment chain directive → meeting → priority → measures, with lags and sources."""
     try:
-        frame = alignment_chains(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), enterprise=enterprise)
+        frame = _on_graph(graph, store, graph_store, lambda g: alignment_chains(g, enterprise=enterprise))
     except AlignkgError as exc:
         _fail(exc)
     shown = frame.assign(
@@ -277,10 +332,12 @@ def chains_command(
 def metrics_command(
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Print the alignment metrics of every enterprise that convened a meeting."""
     try:
-        frame = alignment_metrics(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
+        frame = _on_graph(graph, store, graph_store, alignment_metrics)
     except AlignkgError as exc:
         _fail(exc)
     header = ["metric", *frame["enterprise_label"]]
@@ -302,10 +359,12 @@ def export_command(
         list[str] | None, typer.Option(help="Only facts from this source id (repeatable).")
     ] = None,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Export the entity network as GraphML, GEXF, Cytoscape JSON or node and edge CSV tables."""
     try:
-        network = to_networkx(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), sources=source)
+        network = _on_graph(graph, store, graph_store, lambda g: to_networkx(g, sources=source))
         files = export_graph(network, out_path or DEFAULT_BUILD_DIR / fmt.default_name, fmt=fmt)
     except AlignkgError as exc:
         _fail(exc)
@@ -321,10 +380,12 @@ def report_command(
         Path, typer.Option("--out", help="Folder for report.html, report.md and the timeline image.")
     ] = DEFAULT_BUILD_DIR,
     title: Annotated[str, typer.Option(help="Report title.")] = DEFAULT_TITLE,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """Write the alignment report (profile, chains, timeline, metrics, gaps, recommendations)."""
     try:
-        files = write_report(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), out_dir, title=title)
+        files = _on_graph(graph, store, graph_store, lambda g: write_report(g, out_dir, title=title))
     except AlignkgError as exc:
         _fail(exc)
     for path in files:
@@ -347,6 +408,81 @@ def synth_command(
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {count} quads to {out_file}", highlight=False)
+
+
+class _Bar:
+    """A rich progress bar for store loading, told (done, total) by the library."""
+
+    def __init__(self, description: str) -> None:
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err, transient=True
+        )
+        self.task = self.progress.add_task(description, total=None)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> _Bar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+@app.command("load")
+def load_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="RDF files: TriG, N-Quads, Turtle, N-Triples, JSON-LD.")
+    ],
+    store: Annotated[str, typer.Option(help="The store to load into: oxigraph:PATH or sparql:URL.")],
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Load RDF files into a store, keeping their named graphs."""
+    try:
+        with open_store(store, graph_store=graph_store) as target, _Bar("loading") as bar:
+            target.load(*files, progress=bar)
+            size = len(target)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"loaded {len(files)} file(s) into {store}; it now holds {size} quads", highlight=False)
+
+
+@app.command("push")
+def push_command(
+    endpoint: Annotated[str, typer.Option(help="The SPARQL query URL of the endpoint.")],
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to upload (repeatable).")] = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Upload the built graph to a SPARQL endpoint graph by graph, replacing those graphs."""
+    try:
+        with _Bar("uploading graphs") as bar:
+            sent = push(
+                *(graph or [DEFAULT_GRAPH_FILE]), endpoint=endpoint, graph_store=graph_store, progress=bar
+            )
+    except AlignkgError as exc:
+        _fail(exc)
+    rows = [[compact_iri(g) if g else "(default graph)", str(n)] for g, n in sent.items()]
+    out.print(_table(f"Replaced {len(sent)} graphs at {endpoint}", ["graph", "triples"], rows))
+
+
+@app.command("stats")
+def stats_command(
+    store: StoreOption = None,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to count (repeatable).")] = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Count triples per named graph and entities per class in a store."""
+    try:
+        with open_graph(store or "memory", graph or [], graph_store=graph_store) as opened:
+            stats = opened.stats()
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"{stats.triples} quads in {store or 'memory'}", highlight=False)
+    per_graph = [[g, str(n)] for g, n in stats.triples_per_graph.items()]
+    out.print(_table("Triples per named graph", ["graph", "triples"], per_graph))
+    per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]
+    out.print(_table("Entities per class", ["class", "entities"], per_class))
 
 
 class ReportFormat(StrEnum):

@@ -307,11 +307,11 @@ def _query_graph(
                     builder.add(s, p, o, None)
                 elif isinstance(o, URIRef):
                     builder.node(str(o))
-                    builder.edge(
-                        str(s), "related", str(o), None, label=str(p) if p is not None else "related"
-                    )
+                    label = str(p) if p is not None else "related"
+                    builder.edge(str(s), label, str(o), None, label=label)
                 else:
-                    builder.node(str(s))["attributes"].setdefault(str(p or "value"), []).append(str(o))
+                    name = str(p) if p is not None else result.variables[obj]
+                    builder.node(str(s))["attributes"].setdefault(name, []).append(str(o))
             for index, term in enumerate(row):
                 if index not in used and isinstance(term, Literal):
                     builder.node(str(s))["attributes"].setdefault(result.variables[index], []).append(
@@ -359,6 +359,8 @@ def to_networkx(
       or a SELECT whose ``?subject ?predicate ?object`` (or ``?s ?p ?o``) rows are the edges;
       literal objects and other literal columns become attributes of the subject.
     """
+    sources = [sources] if isinstance(sources, str) else sources
+    classes = [classes] if isinstance(classes, str) else classes
     chosen = None if sources is None else sorted({_source_id(s) for s in sources})
     titles = source_titles(dataset)
     for source in chosen or []:

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,15 +53,20 @@ def _parse_named(name: str, text: str) -> NamedQuery:
     return NamedQuery(name, question, text, params)
 
 
-def shipped_queries() -> list[NamedQuery]:
-    """Every competency query shipped with alignkg, by name."""
+@cache
+def _shipped() -> tuple[NamedQuery, ...]:
     folder = resources.files("alignkg") / "queries"
     found = [
         _parse_named(item.name.removesuffix(".rq"), item.read_text(encoding="utf-8"))
         for item in folder.iterdir()
         if item.name.endswith(".rq")
     ]
-    return sorted(found, key=lambda q: q.name)
+    return tuple(sorted(found, key=lambda q: q.name))
+
+
+def shipped_queries() -> list[NamedQuery]:
+    """Every competency query shipped with alignkg, by name (read once per process)."""
+    return list(_shipped())
 
 
 def get_query(name: str) -> NamedQuery:

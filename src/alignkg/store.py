@@ -9,7 +9,7 @@ they ask for one with ``GRAPH``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -229,6 +229,33 @@ def open_store(spec: str = "memory", *, graph_store: str | None = None) -> Store
 
         return SparqlStore(rest, graph_store=graph_store)
     raise AlignkgError(f"unknown store {spec!r}; use memory, oxigraph, oxigraph:PATH or sparql:URL")
+
+
+def is_persistent(spec: str) -> bool:
+    """True for stores that keep their content between runs (``oxigraph:PATH``, ``sparql:URL``)."""
+    return spec.startswith(("oxigraph:", "sparql:"))
+
+
+def open_graph(
+    spec: str = "memory",
+    files: Sequence[Path | str] = (),
+    *,
+    graph_store: str | None = None,
+    progress: Progress | None = None,
+) -> Store:
+    """Open a store to read from: an in-memory store is filled with ``files`` (by default
+    ``build/alignkg.trig``); a persistent store is used as it is and takes no files (load them
+    with :meth:`Store.load` or ``alignkg load``)."""
+    if is_persistent(spec) and files:
+        raise AlignkgError(f"{spec} keeps its own content; load files into it with 'alignkg load'")
+    store = open_store(spec, graph_store=graph_store)
+    if not is_persistent(spec):
+        try:
+            store.load(*(files or [DEFAULT_GRAPH_FILE]), progress=progress)
+        except BaseException:
+            store.close()
+            raise
+    return store
 
 
 def as_store(source: Store | Dataset) -> Store:

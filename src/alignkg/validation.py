@@ -200,7 +200,7 @@ def load_shapes(path: Path | str) -> Graph:
     """Parse a SHACL shapes file (Turtle), once per file and modification time."""
     file = Path(path)
     if not file.is_file():
-        raise AlignkgError("shapes file not found", Location(file))
+        raise AlignkgError("shapes file not found (give another with --shapes)", Location(file))
     return _parse_shapes(file.resolve(), file.stat().st_mtime_ns)
 
 

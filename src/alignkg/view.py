@@ -38,7 +38,8 @@ VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 PHYSICS_LIMIT = 300
 """Up to this many nodes the browser lays the graph out itself; above it positions are precomputed."""
 EDGE_LABEL_LIMIT = 1_000
-"""Up to this many edges each edge is labelled on the canvas; above it the label is in its tooltip."""
+"""Up to this many edges each edge is labelled and arrowed on the canvas and hovering highlights;
+above it the label and the direction are in the edge's tooltip only, and hovering only shows it."""
 MAX_NODES = 20_000
 """More nodes than this make a page too slow to use: the view refuses and suggests a selection."""
 MAX_EDGES = 60_000
@@ -112,29 +113,40 @@ def _positions(graph: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
     }
 
 
-def _options(layout: Layout, edges: int) -> dict[str, Any]:
+def _options(layout: Layout, nodes: int, edges: int) -> dict[str, Any]:
     options: dict[str, Any] = {
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": "#9a9a9a", "highlight": "#333333", "hover": "#333333"},
-            "font": {"size": 9, "align": "middle", "color": "#555555"},
+            "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 3},
             "smooth": False,
             "width": 1,
         },
-        "nodes": {"font": {"size": 12}, "size": 14, "borderWidth": 1},
+        "nodes": {
+            "font": {"size": 13, "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "size": 14,
+            "borderWidth": 1,
+        },
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
     }
     if layout is Layout.physics:
-        options["layout"] = {"randomSeed": 7, "improvedLayout": True}
+        # vis-network's improved (Kamada-Kawai) start gives up, with a console message, past ~100 nodes
+        options["layout"] = {"randomSeed": 7, "improvedLayout": nodes <= 100}
         options["physics"] = {
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 110, "avoidOverlap": 0.4},
+            "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 130, "avoidOverlap": 0.6},
             "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 50, "fit": True},
         }
+        options["nodes"]["widthConstraint"] = {"maximum": 170}  # wrap long labels
     else:
         options["layout"] = {"improvedLayout": False}
         options["physics"] = {"enabled": False}
         options["interaction"].update({"hideEdgesOnDrag": True, "hideEdgesOnZoom": edges > EDGE_LABEL_LIMIT})
+        if edges > EDGE_LABEL_LIMIT:
+            # Arrowheads cost half the drawing time of a large graph; the tooltip gives the direction.
+            options["edges"]["arrows"]["to"]["enabled"] = False
+            # Hover highlighting redraws the whole canvas on every hover; tooltips show without it.
+            options["interaction"]["hover"] = False
         options["nodes"]["scaling"] = {"label": {"drawThreshold": 9}}
     return options
 
@@ -183,6 +195,7 @@ def page_data(graph: nx.MultiDiGraph, *, layout: Layout = Layout.auto) -> dict[s
             item["x"], item["y"] = positions[node_id]
         nodes.append(item)
     labelled = graph.number_of_edges() <= EDGE_LABEL_LIMIT
+    names = {node: str(data.get("label") or node) for node, data in graph.nodes(data=True)}
     edges = []
     for index, (source, target, data) in enumerate(graph.edges(data=True)):
         sources = list(data.get("sources") or ([data["source"]] if data.get("source") else []))
@@ -190,7 +203,8 @@ def page_data(graph: nx.MultiDiGraph, *, layout: Layout = Layout.auto) -> dict[s
             "id": f"e{index}",
             "from": str(source),
             "to": str(target),
-            "title": f"{data.get('label', '')}\nSources: {', '.join(sources)}",
+            "title": f"{names[source]} → {data.get('label', '')} → {names[target]}\n"
+            f"Sources: {', '.join(sources)}",
             "sources": sources,
         }
         if labelled:
@@ -211,7 +225,7 @@ def page_data(graph: nx.MultiDiGraph, *, layout: Layout = Layout.auto) -> dict[s
         "statements": _statement_rows(graph),
         "layout": layout.value,
         "focus": graph.graph.get("focus"),
-        "options": _options(layout, len(edges)),
+        "options": _options(layout, len(nodes), len(edges)),
     }
 
 
