@@ -396,6 +396,7 @@ def test_view_selection_errors(built_project: Path, args: list[str], message: st
 
 def test_core_commands_are_registered() -> None:
     assert {"build", "docs", "query", "serve", "synth", "validate", "view"} <= set(command_names())
+    assert {"chains", "metrics", "export", "report"} <= set(command_names())
 
 
 @pytest.mark.parametrize(

@@ -194,3 +194,64 @@ def test_explore_embeds_the_view_without_a_file_server() -> None:
     assert inner.startswith("<!DOCTYPE html>")
     assert "Baogang Group and the national directives it follows" in inner
     assert "Xi Jinping" in inner
+
+
+ALIGNMENT = NOTEBOOKS / "02_alignment.ipynb"
+EXTEND = NOTEBOOKS / "03_extend.ipynb"
+
+
+def test_alignment_and_extend_notebooks_exist() -> None:
+    assert ALIGNMENT in NOTEBOOK_FILES
+    assert EXTEND in NOTEBOOK_FILES
+
+
+@pytest.mark.notebook
+def test_alignment_lists_both_directives_their_lags_and_the_three_priorities() -> None:
+    text = output_text(cell(execute(ALIGNMENT).notebook, "chains"))
+    meeting = "Baogang Party Standing Committee meeting of 9 January 2025 (2025-01-09)"
+    priorities = "; ".join(PRIORITY_LABELS)
+    address = "Xi Jinping's address to the 20th CCDI (2025-01-06)"
+    assert f"{address} -> {meeting}: lag 3 days; priorities: {priorities}" in text
+    guidance = "Xi Jinping's guidance on the Dingri earthquake response (2025-01-07)"
+    assert f"{guidance} -> {meeting}: lag 2 days; priorities: {priorities}" in text
+
+
+@pytest.mark.notebook
+def test_alignment_prints_the_metrics_with_their_counts() -> None:
+    text = output_text(cell(execute(ALIGNMENT).notebook, "metrics"))
+    for line in (
+        "directives followed: 2",
+        "median lag: 2.5 days over 2 lags",
+        "priorities tracing to a national directive: 3 of 3",
+        "links resting only on background knowledge: 0 of 20",
+        "lags using a background date: 2 of 2",
+    ):
+        assert line in text
+
+
+@pytest.mark.notebook
+def test_alignment_draws_its_plots_and_labels_the_comparison_fictional() -> None:
+    notebook = execute(ALIGNMENT).notebook
+    for cell_id in ("timeline", "centrality", "compare"):
+        outputs = cell(notebook, cell_id).get("outputs", [])
+        assert any("image/png" in o.get("data", {}) for o in outputs), cell_id
+    assert "Northwind Steel Group (fictional)" in output_text(cell(notebook, "compare"))
+    assert "uses dates from background knowledge" in output_text(cell(notebook, "gaps"))
+    assert "The address to the commission is Xi's." in output_text(cell(notebook, "paths"))
+
+
+@pytest.mark.notebook
+def test_extend_validates_rebuilds_and_shows_the_new_chain() -> None:
+    notebook = execute(EXTEND).notebook
+    assert "enterprises: ['Baogang Group']" in output_text(cell(notebook, "before"))
+    assert "0 violations" in output_text(cell(notebook, "validate"))
+    assert "enterprises: ['Baogang Group', 'Example Steel Company (fictional)']" in output_text(
+        cell(notebook, "build")
+    )
+    new_chain = output_text(cell(notebook, "new-chain"))
+    assert "new chain: Example directive on plant safety (fictional) (2025-01-13)" in new_chain
+    assert "lag 7 days, priority 'Safer blast furnaces (fictional)'" in new_chain
+    assert "Example Steel Company (fictional)" in output_text(cell(notebook, "metrics"))
+    assert "the report shows the new enterprise: True" in output_text(cell(notebook, "report"))
+    removed = re.search(r"removed (\S+)", output_text(cell(notebook, "cleanup")))
+    assert removed is not None and not Path(removed.group(1)).exists()

@@ -6,14 +6,17 @@ pandas, project it into networkx and write a shareable HTML view.
 
 from alignkg.analysis import centrality, find_node, shortest_paths
 from alignkg.build import BuildReport, build, build_graph
+from alignkg.chains import alignment_chains, alignment_metrics
 from alignkg.documentation import render_docs, write_docs
 from alignkg.errors import AlignkgError, DataError, Location
+from alignkg.export import ExportFormat, export_graph
 from alignkg.graph import BuiltGraph
 from alignkg.inference import entailments, infer
 from alignkg.ontology import Ontology, load_ontology
 from alignkg.projection import to_networkx
 from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
 from alignkg.remote import push
+from alignkg.report import Report, render_report, write_report
 from alignkg.serialize import Format, serialize
 from alignkg.server import EndpointConfig, create_app, serve
 from alignkg.store import Store, StoreStats, load_dataset, open_store
@@ -29,12 +32,14 @@ __all__ = [
     "BuiltGraph",
     "DataError",
     "EndpointConfig",
+    "ExportFormat",
     "Finding",
     "Format",
     "Location",
     "NamedQuery",
     "Ontology",
     "QueryResult",
+    "Report",
     "Severity",
     "Store",
     "StoreStats",
@@ -42,11 +47,14 @@ __all__ = [
     "ValidationError",
     "ValidationReport",
     "__version__",
+    "alignment_chains",
+    "alignment_metrics",
     "build",
     "build_graph",
     "centrality",
     "create_app",
     "entailments",
+    "export_graph",
     "find_node",
     "get_query",
     "infer",
@@ -57,6 +65,7 @@ __all__ = [
     "query",
     "read_tables",
     "render_docs",
+    "render_report",
     "render_view",
     "run_query",
     "serialize",
@@ -67,5 +76,6 @@ __all__ = [
     "validate",
     "validate_graph",
     "write_docs",
+    "write_report",
     "write_view",
 ]

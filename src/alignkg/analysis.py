@@ -7,8 +7,15 @@ import itertools
 
 import networkx as nx
 import pandas as pd
+from rdflib import Dataset
 
 from alignkg.errors import AlignkgError
+from alignkg.query import run_query
+from alignkg.store import Store
+from alignkg.terms import expand_curie
+
+PATH_COLUMNS = ["from", "relation", "to", "source"]
+EVIDENCE_COLUMNS = ["source_title", "locator", "evidence"]
 
 
 def find_node(graph: nx.MultiDiGraph, name: str) -> str:
@@ -43,10 +50,14 @@ def centrality(graph: nx.MultiDiGraph) -> pd.DataFrame:
     )
 
 
-def shortest_paths(graph: nx.MultiDiGraph, start: str, end: str) -> list[pd.DataFrame]:
+def shortest_paths(
+    graph: nx.MultiDiGraph, start: str, end: str, *, evidence: Dataset | Store | None = None
+) -> list[pd.DataFrame]:
     """Every shortest path between two entities (ids or labels), edge direction ignored.
 
-    Each path is a DataFrame of its steps: from, relation, to and the source of that fact.
+    Each path is a DataFrame of its steps: from, relation, to and the source of that fact. Given
+    the dataset as ``evidence``, each step also gets the source's title, the locator in the source
+    and the evidence paraphrase, read from the statement records by SPARQL.
     """
     a, b = find_node(graph, start), find_node(graph, end)
     undirected = nx.Graph(graph.to_undirected())
@@ -69,7 +80,43 @@ def shortest_paths(graph: nx.MultiDiGraph, start: str, end: str) -> list[pd.Data
                     "relation": data["label"],
                     "to": graph.nodes[to]["label"],
                     "source": data["source"],
+                    "_fact": (frm, data["predicate"], to, data["source"]),
                 }
             )
-        result.append(pd.DataFrame(steps, columns=["from", "relation", "to", "source"]))
+        frame = pd.DataFrame(steps, columns=[*PATH_COLUMNS, "_fact"])
+        if evidence is not None:
+            found = _evidence(evidence, list(frame["_fact"]))
+            for i, column in enumerate(EVIDENCE_COLUMNS):
+                frame[column] = [found.get(fact, (None, None, None))[i] for fact in frame["_fact"]]
+        result.append(frame.drop(columns="_fact"))
     return result
+
+
+_EVIDENCE = """
+SELECT ?s ?p ?o ?source ?title ?locator ?evidence WHERE {
+  VALUES (?s ?p ?o ?source) { %s }
+  ?st a ak:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?source .
+  OPTIONAL { ?source dcterms:title ?title }
+  OPTIONAL { ?st ak:locator ?locator }
+  OPTIONAL { ?st ak:evidence ?evidence }
+}
+"""
+
+
+def _evidence(
+    dataset: Dataset | Store, facts: list[tuple[str, str, str, str]]
+) -> dict[tuple[str, str, str, str], tuple[str | None, str | None, str | None]]:
+    """Source title, locator and evidence of each fact (compact ids), from its statement record."""
+    values = []
+    for fact in facts:
+        iris = [expand_curie(term) for term in fact]
+        if all(iri is not None for iri in iris):
+            values.append("(" + " ".join(f"<{iri}>" for iri in iris) + ")")
+    if not values:
+        return {}
+    result = run_query(dataset, _EVIDENCE % " ".join(sorted(set(values))))
+    found: dict[tuple[str, str, str, str], tuple[str | None, str | None, str | None]] = {}
+    for row in result.to_text_rows(compact=True):
+        s, p, o, source, title, locator, text = row
+        found.setdefault((s, p, o, source), (title or None, locator or None, text or None))
+    return found

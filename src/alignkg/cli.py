@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
+import pandas as pd
 import typer
 from rdflib import Dataset
 from rich.console import Console
@@ -14,10 +16,14 @@ from rich.table import Table
 from rich.text import Text
 
 from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, build
+from alignkg.chains import alignment_chains, alignment_metrics
 from alignkg.documentation import DEFAULT_DOCS_FILE, write_docs
 from alignkg.errors import AlignkgError
+from alignkg.export import ExportFormat, export_graph
+from alignkg.projection import to_networkx
 from alignkg.query import run_query, shipped_queries
 from alignkg.remote import push
+from alignkg.report import DEFAULT_TITLE, format_metrics, markdown_table, write_report
 from alignkg.server import EndpointConfig, check_config, serve
 from alignkg.store import DEFAULT_GRAPH_FILE, Store, load_dataset, open_graph, open_store
 from alignkg.synth import write_synthetic
@@ -247,6 +253,144 @@ def view_command(
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {path}", highlight=False)
+
+
+T = TypeVar("T")
+
+
+def _on_graph(
+    graph: list[Path] | None,
+    store: str | None,
+    graph_store: str | None,
+    action: Callable[[Dataset | Store], T],
+) -> T:
+    """Run ``action`` on the graph files (default build/alignkg.trig) or on the store given."""
+    if store is None:
+        return action(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
+    with open_graph(store, graph or [], graph_store=graph_store) as opened:
+        return action(opened)
+
+
+CHAIN_TABLE = {
+    "enterprise_label": "enterprise",
+    "issuer": "issuer",
+    "directive_label": "directive",
+    "directive_date": "directive date",
+    "meeting_label": "meeting",
+    "meeting_date": "meeting date",
+    "lag_days": "lag (days)",
+    "priority_label": "priority",
+    "serves_directive": "serves directive",
+    "measures": "measures",
+    "sources": "sources",
+}
+
+
+def _cell(value: object) -> str:
+    return "" if value is None or bool(pd.isna(value)) else str(value)  # type: ignore[call-overload]
+
+
+def _print_frame(
+    frame: pd.DataFrame, output: OutputFormat, *, title: str, header: list[str], rows: list[list[str]]
+) -> None:
+    if output is OutputFormat.csv:
+        typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+    elif output is OutputFormat.json:
+        typer.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
+    elif output is OutputFormat.md:
+        typer.echo(markdown_table(header, rows), nl=False)
+    else:
+        out.print(_table(title, header, rows))
+
+
+@app.command("chains")
+def chains_command(
+    enterprise: Annotated[
+        str | None, typer.Option(help="Only this enterprise's chains (an entity id).")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Print every alignment chain directive → meeting → priority → measures, with lags and sources."""
+    try:
+        frame = _on_graph(graph, store, graph_store, lambda g: alignment_chains(g, enterprise=enterprise))
+    except AlignkgError as exc:
+        _fail(exc)
+    shown = frame.assign(
+        serves_directive=frame["serves_directive"].map({True: "stated", False: "not stated"}),
+        sources=[
+            ", ".join(sorted({s for c in row if c for s in str(c).split("; ")}))
+            for row in frame.filter(like="_sources").itertuples(index=False)
+        ],
+    )
+    rows = [[_cell(v) for v in row] for row in shown[list(CHAIN_TABLE)].itertuples(index=False)]
+    _print_frame(frame, output, title=f"{len(frame)} chains", header=list(CHAIN_TABLE.values()), rows=rows)
+
+
+@app.command("metrics")
+def metrics_command(
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Print the alignment metrics of every enterprise that convened a meeting."""
+    try:
+        frame = _on_graph(graph, store, graph_store, alignment_metrics)
+    except AlignkgError as exc:
+        _fail(exc)
+    header = ["metric", *frame["enterprise_label"]]
+    _print_frame(frame, output, title="Alignment metrics", header=header, rows=format_metrics(frame))
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="File format to write.")],
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write, or folder for csv "
+            "(default: build/alignkg.graphml, .gexf, .cyjs or build/alignkg-csv/).",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Only facts from this source id (repeatable).")
+    ] = None,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Export the entity network as GraphML, GEXF, Cytoscape JSON or node and edge CSV tables."""
+    try:
+        network = _on_graph(graph, store, graph_store, lambda g: to_networkx(g, sources=source))
+        files = export_graph(network, out_path or DEFAULT_BUILD_DIR / fmt.default_name, fmt=fmt)
+    except AlignkgError as exc:
+        _fail(exc)
+    out.print(f"{network.number_of_nodes()} entities, {network.number_of_edges()} relations")
+    for path in files:
+        out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("report")
+def report_command(
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for report.html, report.md and the timeline image.")
+    ] = DEFAULT_BUILD_DIR,
+    title: Annotated[str, typer.Option(help="Report title.")] = DEFAULT_TITLE,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Write the alignment report (profile, chains, timeline, metrics, gaps, recommendations)."""
+    try:
+        files = _on_graph(graph, store, graph_store, lambda g: write_report(g, out_dir, title=title))
+    except AlignkgError as exc:
+        _fail(exc)
+    for path in files:
+        out.print(f"wrote {path}", highlight=False)
 
 
 @app.command("synth")
