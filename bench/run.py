@@ -311,7 +311,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             ("memory (rdflib)", entry.get("memory"), raw),
         ]
         for name, data, reference in rows:
-            if data is None:
+            if not data:
                 continue
             if "error" in data:
                 lines.append(f"| {label} | | {name} | error: {data['error']} | | | | | |")
