@@ -15,7 +15,7 @@ from alignkg.build import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY,
 from alignkg.errors import AlignkgError
 from alignkg.query import run_query, shipped_queries
 from alignkg.remote import push
-from alignkg.store import DEFAULT_GRAPH_FILE, load_dataset, open_graph, open_store
+from alignkg.store import DEFAULT_GRAPH_FILE, default_store, load_dataset, open_graph, open_store
 from alignkg.synth import write_synthetic
 from alignkg.terms import compact_iri
 from alignkg.view import DEFAULT_VIEW_FILE, write_view
@@ -143,9 +143,10 @@ def query_command(
             raise typer.Exit(2)
         params[key.strip()] = value.strip()
     try:
-        if store is None:
+        if store is None and default_store(graph or []) == "memory":
             result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
         else:
+            store = store or "oxigraph"
             with open_graph(store, graph or [], graph_store=graph_store) as opened:
                 result = run_query(opened, query, params)
     except AlignkgError as exc:
@@ -268,11 +269,12 @@ def stats_command(
 ) -> None:
     """Count triples per named graph and entities per class in a store."""
     try:
-        with open_graph(store or "memory", graph or [], graph_store=graph_store) as opened:
+        store = store or default_store(graph or [])
+        with open_graph(store, graph or [], graph_store=graph_store) as opened:
             stats = opened.stats()
     except AlignkgError as exc:
         _fail(exc)
-    out.print(f"{stats.triples} quads in {store or 'memory'}", highlight=False)
+    out.print(f"{stats.triples} quads in {store}", highlight=False)
     per_graph = [[g, str(n)] for g, n in stats.triples_per_graph.items()]
     out.print(_table("Triples per named graph", ["graph", "triples"], per_graph))
     per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]
