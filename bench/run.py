@@ -201,7 +201,7 @@ def disk_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def measure_size(label: str, target: int, runs: int, data: Path) -> dict[str, Any]:
+def measure_size(label: str, target: int, runs: int, data: Path, backends: set[str]) -> dict[str, Any]:
     from alignkg.synth import QUADS_PER_ENTERPRISE, write_synthetic
 
     enterprises = max(1, round((target - 1000) / QUADS_PER_ENTERPRISE))
@@ -217,13 +217,15 @@ def measure_size(label: str, target: int, runs: int, data: Path) -> dict[str, An
     print(f"{label}: {enterprises} synthetic enterprises")
     entry: dict[str, Any] = {"enterprises": enterprises, "file_mb": file.stat().st_size / 1e6}
     entry["raw"] = run_worker({"kind": "raw-load", "disk": None, **common})
+    entry["oxigraph"] = run_worker(
+        {"kind": "alignkg", "spec": "oxigraph", "queries": True, "projection": True, **common}
+    )
+    if "oxigraph:PATH" not in backends:
+        return _memory(entry, target, common, backends)
     entry["raw_disk"] = run_worker({"kind": "raw-load", "disk": str(raw_disk), **common})
     if "error" not in entry["raw_disk"]:
         entry["raw_disk"]["disk_mb"] = disk_mb(raw_disk)
     shutil.rmtree(raw_disk, ignore_errors=True)
-    entry["oxigraph"] = run_worker(
-        {"kind": "alignkg", "spec": "oxigraph", "queries": True, "projection": True, **common}
-    )
     entry["oxigraph_path"] = run_worker(
         {"kind": "alignkg", "spec": f"oxigraph:{disk}", "queries": False, "projection": False, **common}
     )
@@ -231,7 +233,11 @@ def measure_size(label: str, target: int, runs: int, data: Path) -> dict[str, An
         entry["oxigraph_path"]["disk_mb"] = disk_mb(disk)
         entry["oxigraph_path_reopen"] = run_worker({"kind": "reopen", "spec": f"oxigraph:{disk}", **common})
     shutil.rmtree(disk, ignore_errors=True)
-    if target <= MEMORY_LIMIT:
+    return _memory(entry, target, common, backends)
+
+
+def _memory(entry: dict[str, Any], target: int, common: dict[str, Any], backends: set[str]) -> dict[str, Any]:
+    if "memory" in backends and target <= MEMORY_LIMIT:
         entry["memory"] = run_worker(
             {"kind": "alignkg", "spec": "memory", "queries": True, "projection": True, **common}
         )
@@ -305,7 +311,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             ("memory (rdflib)", entry.get("memory"), raw),
         ]
         for name, data, reference in rows:
-            if data is None:
+            if not data:
                 continue
             if "error" in data:
                 lines.append(f"| {label} | | {name} | error: {data['error']} | | | | | |")
@@ -365,6 +371,11 @@ def main() -> None:
     parser.add_argument("--sizes", default=os.environ.get("ALIGNKG_BENCH_SIZES", "100k,1m,5m"))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("ALIGNKG_BENCH_RUNS", "5")))
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--backends",
+        default=os.environ.get("ALIGNKG_BENCH_BACKENDS", "oxigraph,oxigraph:PATH,memory"),
+        help="oxigraph (always measured, with raw pyoxigraph), oxigraph:PATH, memory",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -382,7 +393,10 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "versions": _versions(),
         "runs": args.runs,
-        "sizes": {label: measure_size(label, SIZES[label], args.runs, data) for label in labels},
+        "sizes": {
+            label: measure_size(label, SIZES[label], args.runs, data, set(args.backends.split(",")))
+            for label in labels
+        },
     }
     (args.out / "bench.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     markdown = to_markdown(report)

@@ -190,3 +190,11 @@ def test_every_built_format_loads(built: alignkg.BuildReport, spec: str, suffix:
             alignkg.run_query(store, "directive-lag").to_csv()
             == alignkg.run_query(built.dataset, "directive-lag").to_csv()
         )
+
+
+def test_large_graph_files_default_to_oxigraph(built: alignkg.BuildReport) -> None:
+    from alignkg.store import default_store
+
+    size = trig(built).stat().st_size
+    assert default_store([trig(built)], large=size) == "memory"
+    assert default_store([trig(built)], large=size - 1) == "oxigraph"

@@ -25,7 +25,7 @@ from alignkg.query import run_query, shipped_queries
 from alignkg.remote import push
 from alignkg.report import DEFAULT_TITLE, format_metrics, markdown_table, write_report
 from alignkg.server import EndpointConfig, check_config, serve
-from alignkg.store import DEFAULT_GRAPH_FILE, Store, load_dataset, open_graph, open_store
+from alignkg.store import DEFAULT_GRAPH_FILE, Store, default_store, open_graph, open_store
 from alignkg.synth import write_synthetic
 from alignkg.terms import compact_iri
 from alignkg.validation import validate
@@ -143,6 +143,22 @@ def build_command(
         out.print(f"wrote {path}", highlight=False)
 
 
+T = TypeVar("T")
+
+
+def _on_graph(
+    graph: list[Path] | None,
+    store: str | None,
+    graph_store: str | None,
+    action: Callable[[Dataset | Store], T],
+) -> T:
+    """Run ``action`` on the store named, or else on the graph files (default
+    build/alignkg.trig) read into rdflib, or into Oxigraph when they are large."""
+    files = graph or []
+    with open_graph(store or default_store(files), files, graph_store=graph_store) as opened:
+        return action(opened)
+
+
 @app.command("query")
 def query_command(
     query: Annotated[
@@ -177,11 +193,7 @@ def query_command(
             raise typer.Exit(2)
         params[key.strip()] = value.strip()
     try:
-        if store is None:
-            result = run_query(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])), query, params)
-        else:
-            with open_graph(store, graph or [], graph_store=graph_store) as opened:
-                result = run_query(opened, query, params)
+        result = _on_graph(graph, store, graph_store, lambda data: run_query(data, query, params))
     except AlignkgError as exc:
         _fail(exc)
     if output is OutputFormat.csv:
@@ -245,30 +257,10 @@ def view_command(
         )
 
     try:
-        if store is None:
-            path = draw(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
-        else:
-            with open_graph(store, graph or [], graph_store=graph_store) as opened:
-                path = draw(opened)
+        path = _on_graph(graph, store, graph_store, draw)
     except AlignkgError as exc:
         _fail(exc)
     out.print(f"wrote {path}", highlight=False)
-
-
-T = TypeVar("T")
-
-
-def _on_graph(
-    graph: list[Path] | None,
-    store: str | None,
-    graph_store: str | None,
-    action: Callable[[Dataset | Store], T],
-) -> T:
-    """Run ``action`` on the graph files (default build/alignkg.trig) or on the store given."""
-    if store is None:
-        return action(load_dataset(*(graph or [DEFAULT_GRAPH_FILE])))
-    with open_graph(store, graph or [], graph_store=graph_store) as opened:
-        return action(opened)
 
 
 CHAIN_TABLE = {
@@ -475,11 +467,12 @@ def stats_command(
 ) -> None:
     """Count triples per named graph and entities per class in a store."""
     try:
-        with open_graph(store or "memory", graph or [], graph_store=graph_store) as opened:
+        store = store or default_store(graph or [])
+        with open_graph(store, graph or [], graph_store=graph_store) as opened:
             stats = opened.stats()
     except AlignkgError as exc:
         _fail(exc)
-    out.print(f"{stats.triples} quads in {store or 'memory'}", highlight=False)
+    out.print(f"{stats.triples} quads in {store}", highlight=False)
     per_graph = [[g, str(n)] for g, n in stats.triples_per_graph.items()]
     out.print(_table("Triples per named graph", ["graph", "triples"], per_graph))
     per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]

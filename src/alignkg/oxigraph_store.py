@@ -36,16 +36,23 @@ _LANG_STRING = str(RDF.langString)
 
 
 class TermConverter:
-    """Turns pyoxigraph terms into rdflib terms, converting each distinct term once."""
+    """Turns pyoxigraph terms into rdflib terms, converting each distinct term once.
 
-    def __init__(self) -> None:
+    A store keeps one converter, so labels and IRIs that recur across queries are converted once;
+    the cache is emptied when it holds ``limit`` terms, which bounds its memory (~50 MB).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
         self._cache: dict[Any, Node] = {}
+        self._limit = limit
 
     def __call__(self, term: Any) -> Node | None:
         if term is None:
             return None
         found = self._cache.get(term)
         if found is None:
+            if len(self._cache) >= self._limit:
+                self._cache.clear()
             found = self._convert(term)
             self._cache[term] = found
         return found
@@ -123,6 +130,7 @@ class OxigraphStore(Store):
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             raise AlignkgError(f"cannot open the Oxigraph store: {exc}", Location(path or "")) from exc
+        self._convert = TermConverter()
 
     @property
     def native(self) -> ox.Store:
@@ -154,7 +162,7 @@ class OxigraphStore(Store):
         self._store.extend(quads)
 
     def query(self, text: str, *, name: str = "query") -> QueryResult:
-        return convert_results(self.native_query(text, name=name))
+        return convert_results(self.native_query(text, name=name), self._convert)
 
     def native_query(self, text: str, *, name: str = "query") -> Any:
         """Run SPARQL and return pyoxigraph's own result objects, without conversion."""

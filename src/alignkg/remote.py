@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from alignkg.errors import AlignkgError, Location
-from alignkg.oxigraph_store import OX_FORMATS, convert_results
+from alignkg.oxigraph_store import OX_FORMATS, TermConverter, convert_results
 from alignkg.query import QueryResult, with_prefixes
 from alignkg.store import Progress, Quad, Store, rdf_format
 
@@ -55,6 +55,7 @@ class SparqlStore(Store):
         self.spec = f"sparql:{url}"
         self.graph_store = graph_store or default_graph_store(url)
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=True)
+        self._convert = TermConverter()
 
     def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
@@ -72,11 +73,13 @@ class SparqlStore(Store):
         media = response.headers.get("content-type", "").split(";")[0].strip()
         results_format = ox.QueryResultsFormat.from_media_type(media)
         if results_format is not None:
-            return convert_results(ox.parse_query_results(response.content, format=results_format))
+            return convert_results(
+                ox.parse_query_results(response.content, format=results_format), self._convert
+            )
         rdf = ox.RdfFormat.from_media_type(media)
         if rdf is None:
             raise AlignkgError(f"the endpoint answered in an unknown format {media!r}", Location(name))
-        return convert_results(ox.parse(response.content, format=rdf))
+        return convert_results(ox.parse(response.content, format=rdf), self._convert)
 
     def quads(self) -> Iterator[Quad]:
         """Every quad of the named graphs (the default graph is their union, so it adds none)."""

@@ -258,6 +258,18 @@ def open_graph(
     return store
 
 
+LARGE_GRAPH_BYTES = 20_000_000
+"""Graph files larger than this together (about 100k triples) are read into Oxigraph by default."""
+
+
+def default_store(files: Sequence[Path | str] = (), *, large: int = LARGE_GRAPH_BYTES) -> str:
+    """The in-memory store to read graph files into when none is named: rdflib's ``memory`` for
+    small graphs, ``oxigraph`` once the files pass ``large`` bytes, where rdflib grows slow."""
+    paths = [Path(f) for f in files] or [DEFAULT_GRAPH_FILE]
+    size = sum(p.stat().st_size for p in paths if p.is_file())
+    return "oxigraph" if size > large else "memory"
+
+
 def as_store(source: Store | Dataset) -> Store:
     """A Store for either a Store or an rdflib Dataset (wrapped without copying)."""
     return source if isinstance(source, Store) else MemoryStore(source)
