@@ -59,15 +59,9 @@ def load_dataset(*paths: Path | str) -> Dataset:
 
     With no path, reads ``build/alignkg.trig``. Named graphs in the files are kept.
     """
-    dataset = Dataset(default_union=True)
-    for path in paths or (DEFAULT_GRAPH_FILE,):
-        file = Path(path)
-        fmt = rdf_format(file)
-        try:
-            dataset.parse(file, format=_RDFLIB_FORMATS[fmt])
-        except Exception as exc:  # rdflib's parsers raise many unrelated types
-            raise AlignkgError(f"cannot parse {fmt.value}: {exc}", Location(file)) from exc
-    return dataset
+    store = MemoryStore()
+    store.load(*(paths or (DEFAULT_GRAPH_FILE,)))
+    return store.dataset()
 
 
 @dataclass(frozen=True)
