@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import alignkg
-from alignkg.synth import write_synthetic
+from alignkg.builder.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 

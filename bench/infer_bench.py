@@ -19,9 +19,9 @@ import time
 from pathlib import Path
 
 import alignkg
-from alignkg.inference import asserted_graph, entailments
-from alignkg.synth import generate
-from alignkg.validation import load_shapes, validate_graph
+from alignkg.builder.synth import generate
+from alignkg.checks.inference import asserted_graph, entailments
+from alignkg.checks.validation import load_shapes, validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -30,8 +30,9 @@ import httpx
 import psutil
 
 import alignkg
-from alignkg.query import bind_parameters, with_prefixes
-from alignkg.synth import sample_parameters, write_synthetic
+from alignkg.builder.synth import sample_parameters, write_synthetic
+from alignkg.model.terms import with_prefixes
+from alignkg.queries.named import bind_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

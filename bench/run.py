@@ -97,8 +97,8 @@ def _queries(
     store: Any, enterprises: int, runs: int, raw: bool, cap: int | None
 ) -> dict[str, dict[str, Any]]:
     import alignkg
-    from alignkg.query import bind_parameters
-    from alignkg.synth import sample_parameters
+    from alignkg.builder.synth import sample_parameters
+    from alignkg.queries.named import bind_parameters
 
     params = sample_parameters(enterprises)
     found: dict[str, dict[str, Any]] = {}
@@ -121,7 +121,7 @@ def _queries(
 
 def _raw(native: Any, text: str) -> list[tuple[Any, ...]]:
     """pyoxigraph's own query with the same prefixes and union default graph, solutions kept."""
-    from alignkg.oxigraph_store import PREFIX_MAP
+    from alignkg.stores.oxigraph import PREFIX_MAP
 
     return [tuple(s) for s in native.query(text, prefixes=PREFIX_MAP, use_default_graph_as_union=True)]
 
@@ -202,7 +202,7 @@ def disk_mb(path: Path) -> float:
 
 
 def measure_size(label: str, target: int, runs: int, data: Path, backends: set[str]) -> dict[str, Any]:
-    from alignkg.synth import QUADS_PER_ENTERPRISE, write_synthetic
+    from alignkg.builder.synth import QUADS_PER_ENTERPRISE, write_synthetic
 
     enterprises = max(1, round((target - 1000) / QUADS_PER_ENTERPRISE))
     file = data / f"synthetic-{enterprises}.nq"

@@ -31,7 +31,7 @@ import networkx as nx
 from playwright.sync_api import Page, sync_playwright
 
 import alignkg
-from alignkg.synth import write_synthetic
+from alignkg.builder.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

@@ -10,9 +10,9 @@ from rdflib.namespace import RDFS
 from typer.testing import CliRunner
 
 import alignkg
+from alignkg.checks.validation import load_shapes
 from alignkg.cli import app
-from alignkg.terms import compact_iri
-from alignkg.validation import load_shapes
+from alignkg.model.terms import compact_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology" / "alignkg.ttl"

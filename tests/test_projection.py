@@ -114,7 +114,7 @@ def test_focus_that_matches_nothing_suggests_labels(built: alignkg.BuildReport) 
 
 
 def test_focus_with_a_shared_label_names_the_candidates(whole: nx.MultiDiGraph) -> None:
-    from alignkg.projection import match_node
+    from alignkg.views.projection import match_node
 
     graph = whole.copy()
     graph.nodes["akid:li-xiao"]["labels"] = {"en": "Meng Fanying"}

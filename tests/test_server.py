@@ -22,8 +22,9 @@ from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
 import alignkg
-from alignkg.query import bind_parameters, with_prefixes
-from alignkg.workers import WorkerPool
+from alignkg.endpoint.workers import WorkerPool
+from alignkg.model.terms import with_prefixes
+from alignkg.queries.named import bind_parameters
 
 GOLDEN = Path(__file__).parent / "golden"
 NAMES = [q.name for q in alignkg.shipped_queries()]
@@ -610,9 +611,10 @@ def test_serve_command_passes_its_options(monkeypatch: pytest.MonkeyPatch, trig:
     from typer.testing import CliRunner
 
     import alignkg.cli
+    import alignkg.endpoint.server
 
     seen: list[alignkg.EndpointConfig] = []
-    monkeypatch.setattr(alignkg.cli, "serve", seen.append)
+    monkeypatch.setattr(alignkg.endpoint.server, "serve", seen.append)
     args = ["serve", "--graph", str(trig), "--port", "8123", "--time-limit", "5", "--row-cap", "7"]
     result = CliRunner().invoke(alignkg.cli.app, [*args, "--cors", "--workers", "3"])
     assert result.exit_code == 0, result.output
@@ -629,9 +631,10 @@ def test_serve_refuses_a_missing_graph_before_starting(
     from typer.testing import CliRunner
 
     import alignkg.cli
+    import alignkg.endpoint.server
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(alignkg.cli, "serve", lambda config: pytest.fail("must not start"))
+    monkeypatch.setattr(alignkg.endpoint.server, "serve", lambda config: pytest.fail("must not start"))
     result = CliRunner().invoke(alignkg.cli.app, ["serve"])
     assert result.exit_code == 1
     assert "run 'alignkg build' first" in result.stderr

@@ -13,6 +13,7 @@ from rdflib.term import Node
 
 import alignkg
 from alignkg import Store, open_store
+from alignkg.model import terms
 
 GOLDEN = Path(__file__).parent / "golden"
 NAMES = [q.name for q in alignkg.shipped_queries()]
@@ -90,7 +91,7 @@ def test_stats_and_graphs_match_the_build(store: Store, built: alignkg.BuildRepo
     assert stats.triples == built.triples == len(store)
     assert stats.triples_per_graph == built.triples_per_graph
     assert stats.entities_per_class == built.entities_per_class
-    assert [alignkg.terms.compact_iri(str(g)) for g in store.graphs()] == list(built.triples_per_graph)
+    assert [terms.compact_iri(str(g)) for g in store.graphs()] == list(built.triples_per_graph)
 
 
 def test_quads_are_those_of_the_build(store: Store, built: alignkg.BuildReport) -> None:
@@ -142,9 +143,7 @@ def test_turtle_goes_to_the_default_graph_and_is_queried(tmp_path: Path) -> None
 
 def test_push_twice_replaces(built: alignkg.BuildReport, oxigraph_server: str) -> None:
     sent = alignkg.push(trig(built), endpoint=oxigraph_server)
-    assert sent == {
-        str(alignkg.terms.GRAPH) + g.split(":", 1)[1]: n for g, n in built.triples_per_graph.items()
-    }
+    assert sent == {str(terms.GRAPH) + g.split(":", 1)[1]: n for g, n in built.triples_per_graph.items()}
     alignkg.push(trig(built), endpoint=oxigraph_server)
     with open_store(f"sparql:{oxigraph_server}") as store:
         assert len(store) == built.triples
@@ -169,7 +168,7 @@ def test_graph_store_url_is_needed_for_other_servers(built: alignkg.BuildReport)
 
 
 def test_run_query_accepts_a_dataset_or_a_store(built: alignkg.BuildReport) -> None:
-    from alignkg.store import as_store
+    from alignkg.stores.spec import as_store
 
     wrapped = as_store(built.dataset)
     assert wrapped.dataset() is built.dataset
@@ -192,9 +191,18 @@ def test_every_built_format_loads(built: alignkg.BuildReport, spec: str, suffix:
         )
 
 
-def test_large_graph_files_default_to_oxigraph(built: alignkg.BuildReport) -> None:
-    from alignkg.store import default_store
+def test_commands_read_graph_files_with_oxigraph_not_rdflib(
+    built: alignkg.BuildReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
 
-    size = trig(built).stat().st_size
-    assert default_store([trig(built)], large=size) == "memory"
-    assert default_store([trig(built)], large=size - 1) == "oxigraph"
+    from alignkg.cli import app
+    from alignkg.stores.memory import MemoryStore
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("graph files were parsed with rdflib")
+
+    monkeypatch.setattr(MemoryStore, "load", refuse)
+    result = CliRunner().invoke(app, ["query", "dual-posts", "--format", "csv", "--graph", str(trig(built))])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 3  # header and the two people holding Party and company posts

@@ -9,7 +9,7 @@ from rdflib import Dataset, Literal
 from typer.testing import CliRunner
 
 import alignkg
-from alignkg import synth
+from alignkg.builder import synth
 from alignkg.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent

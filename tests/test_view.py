@@ -15,7 +15,7 @@ import networkx as nx
 import pytest
 
 import alignkg
-from alignkg import view as alignkg_view
+from alignkg.views import view as alignkg_view
 
 GRAPH_DATA = re.compile(r'<script id="graph-data" type="application/json">(.*?)</script>', re.DOTALL)
 

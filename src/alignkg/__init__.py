@@ -4,27 +4,93 @@ The Python API mirrors the command line: build the graph from curated tables, qu
 pandas, project it into networkx and write a shareable HTML view.
 """
 
-from alignkg.analysis import centrality, find_node, shortest_paths
-from alignkg.build import BuildReport, build, build_graph
-from alignkg.chains import alignment_chains, alignment_metrics
-from alignkg.documentation import render_docs, write_docs
-from alignkg.errors import AlignkgError, DataError, Location
-from alignkg.export import ExportFormat, export_graph
-from alignkg.graph import BuiltGraph
-from alignkg.inference import entailments, infer
-from alignkg.ontology import Ontology, load_ontology
-from alignkg.projection import to_networkx
-from alignkg.query import NamedQuery, QueryResult, get_query, query, run_query, shipped_queries
-from alignkg.remote import push
-from alignkg.report import Report, render_report, write_report
-from alignkg.serialize import Format, serialize
-from alignkg.server import EndpointConfig, create_app, serve
-from alignkg.store import Store, StoreStats, load_dataset, open_store
-from alignkg.tables import Tables, read_tables
-from alignkg.validation import Finding, Severity, ValidationError, ValidationReport, validate, validate_graph
-from alignkg.view import render_view, write_view
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from alignkg.analysis.chains import alignment_chains
+    from alignkg.analysis.metrics import alignment_metrics
+    from alignkg.analysis.network import centrality, find_node, shortest_paths
+    from alignkg.builder.build import BuildReport, build, build_graph
+    from alignkg.checks.findings import Finding, Severity, ValidationError, ValidationReport
+    from alignkg.checks.inference import entailments, infer
+    from alignkg.checks.validation import validate, validate_graph
+    from alignkg.endpoint.server import EndpointConfig, create_app, serve
+    from alignkg.model.errors import AlignkgError, DataError, Location
+    from alignkg.model.graph import BuiltGraph
+    from alignkg.model.ontology import Ontology, load_ontology
+    from alignkg.model.serialize import Format, serialize
+    from alignkg.model.tables import Tables, read_tables
+    from alignkg.queries.named import NamedQuery, get_query, query, run_query, shipped_queries
+    from alignkg.stores.base import Store, StoreStats
+    from alignkg.stores.memory import load_dataset
+    from alignkg.stores.result import QueryResult
+    from alignkg.stores.sparql import push
+    from alignkg.stores.spec import open_store
+    from alignkg.views.documentation import render_docs, write_docs
+    from alignkg.views.export import ExportFormat, export_graph
+    from alignkg.views.projection import to_networkx
+    from alignkg.views.report import Report, render_report, write_report
+    from alignkg.views.view import render_view, write_view
 
 __version__ = "0.1.0"
+
+# Each public name and the module that defines it. Names are imported when first used, so
+# ``import alignkg`` loads no RDF, plotting, layout, validation or server library.
+_EXPORTS = {
+    "AlignkgError": "alignkg.model.errors",
+    "BuildReport": "alignkg.builder.build",
+    "BuiltGraph": "alignkg.model.graph",
+    "DataError": "alignkg.model.errors",
+    "EndpointConfig": "alignkg.endpoint.server",
+    "ExportFormat": "alignkg.views.export",
+    "Finding": "alignkg.checks.findings",
+    "Format": "alignkg.model.serialize",
+    "Location": "alignkg.model.errors",
+    "NamedQuery": "alignkg.queries.named",
+    "Ontology": "alignkg.model.ontology",
+    "QueryResult": "alignkg.stores.result",
+    "Report": "alignkg.views.report",
+    "Severity": "alignkg.checks.findings",
+    "Store": "alignkg.stores.base",
+    "StoreStats": "alignkg.stores.base",
+    "Tables": "alignkg.model.tables",
+    "ValidationError": "alignkg.checks.findings",
+    "ValidationReport": "alignkg.checks.findings",
+    "alignment_chains": "alignkg.analysis.chains",
+    "alignment_metrics": "alignkg.analysis.metrics",
+    "build": "alignkg.builder.build",
+    "build_graph": "alignkg.builder.build",
+    "centrality": "alignkg.analysis.network",
+    "create_app": "alignkg.endpoint.server",
+    "entailments": "alignkg.checks.inference",
+    "export_graph": "alignkg.views.export",
+    "find_node": "alignkg.analysis.network",
+    "get_query": "alignkg.queries.named",
+    "infer": "alignkg.checks.inference",
+    "load_dataset": "alignkg.stores.memory",
+    "load_ontology": "alignkg.model.ontology",
+    "open_store": "alignkg.stores.spec",
+    "push": "alignkg.stores.sparql",
+    "query": "alignkg.queries.named",
+    "read_tables": "alignkg.model.tables",
+    "render_docs": "alignkg.views.documentation",
+    "render_report": "alignkg.views.report",
+    "render_view": "alignkg.views.view",
+    "run_query": "alignkg.queries.named",
+    "serialize": "alignkg.model.serialize",
+    "serve": "alignkg.endpoint.server",
+    "shipped_queries": "alignkg.queries.named",
+    "shortest_paths": "alignkg.analysis.network",
+    "to_networkx": "alignkg.views.projection",
+    "validate": "alignkg.checks.validation",
+    "validate_graph": "alignkg.checks.validation",
+    "write_docs": "alignkg.views.documentation",
+    "write_report": "alignkg.views.report",
+    "write_view": "alignkg.views.view",
+}
 
 __all__ = [
     "AlignkgError",
@@ -79,3 +145,17 @@ __all__ = [
     "write_report",
     "write_view",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'alignkg' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

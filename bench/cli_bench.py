@@ -1,0 +1,126 @@
+"""How long the command line makes a researcher wait: each command run as a whole process several
+times on the shipped data, medians beside a six-line pyoxigraph script that loads the same TriG
+file and runs the same query.
+
+    .venv/bin/python bench/cli_bench.py              # 7 runs of each
+    .venv/bin/python bench/cli_bench.py --runs 3 --out bench/results/cli.md
+
+Goals: ``import alignkg`` and ``alignkg --help`` <= 0.3 s; ``alignkg query NAME`` <= 0.4 s and
+within 15x of the raw script; ``alignkg build`` (with validation) <= 1.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ALIGNKG = str(BIN / "alignkg")
+
+RAW_SCRIPT = """
+import sys, pyoxigraph as ox
+store = ox.Store()
+store.load(path=sys.argv[1], format=ox.RdfFormat.TRIG)
+text = open(sys.argv[2], encoding="utf-8").read()
+rows = list(store.query(text, use_default_graph_as_union=True))
+print(len(rows))
+"""
+
+GOALS = {"import alignkg": 0.3, "alignkg --help": 0.3, "alignkg build": 1.5}
+QUERY_GOAL, RATIO_GOAL = 0.4, 15.0
+
+
+def median_seconds(command: list[str], cwd: Path, runs: int) -> float:
+    """The median wall-clock time of running ``command`` to completion (after one warm-up run)."""
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def full_query_text(name: str) -> str:
+    """A shipped query with its parameters bound and alignkg's prefixes written out, for the raw script."""
+    from alignkg.model.terms import with_prefixes
+    from alignkg.queries.named import bind_parameters, get_query
+
+    return with_prefixes(bind_parameters(get_query(name)))[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--out", type=Path, help="also write the table to this Markdown file")
+    args = parser.parse_args()
+    from alignkg.queries.named import shipped_queries
+
+    rows: list[tuple[str, float, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="alignkg-cli-bench-") as folder:
+        project = Path(folder)
+        shutil.copytree(ROOT / "data", project / "data")
+        shutil.copytree(ROOT / "ontology", project / "ontology")
+        subprocess.run([ALIGNKG, "build"], cwd=project, check=True, capture_output=True)
+        trig = project / "build" / "alignkg.trig"
+        raw = project / "raw.py"
+        raw.write_text(RAW_SCRIPT, encoding="utf-8")
+
+        def measure(label: str, command: list[str], goal: str) -> float:
+            seconds = median_seconds(command, project, args.runs)
+            rows.append((label, seconds, "", goal))
+            print(f"{label:<48} {seconds:7.3f} s", flush=True)
+            return seconds
+
+        def verdict(seconds: float, limit: float) -> str:
+            return f"<= {limit} s: {'holds' if seconds <= limit else 'MISSED'}"
+
+        for label, command in (
+            ("import alignkg", [sys.executable, "-c", "import alignkg"]),
+            ("alignkg --help", [ALIGNKG, "--help"]),
+            ("alignkg build", [ALIGNKG, "build"]),
+        ):
+            seconds = measure(label, command, "")
+            rows[-1] = (label, seconds, "", verdict(seconds, GOALS[label]))
+        for label, command in (
+            ("alignkg view", [ALIGNKG, "view"]),
+            ("alignkg chains", [ALIGNKG, "chains", "--format", "csv"]),
+            ("alignkg metrics", [ALIGNKG, "metrics", "--format", "csv"]),
+            ("alignkg validate", [ALIGNKG, "validate"]),
+        ):
+            measure(label, command, "")
+        for named in shipped_queries():
+            text = project / f"{named.name}.rq"
+            text.write_text(full_query_text(named.name), encoding="utf-8")
+            ours = median_seconds([ALIGNKG, "query", named.name, "--format", "csv"], project, args.runs)
+            baseline = median_seconds([sys.executable, str(raw), str(trig), str(text)], project, args.runs)
+            ratio = ours / baseline
+            held = ours <= QUERY_GOAL and ratio <= RATIO_GOAL
+            goal = f"<= {QUERY_GOAL} s and <= {RATIO_GOAL:g}x: {'holds' if held else 'MISSED'}"
+            rows.append((f"alignkg query {named.name}", ours, f"{baseline:.3f} s ({ratio:.1f}x)", goal))
+            print(f"{'alignkg query ' + named.name:<48} {ours:7.3f} s  raw {baseline:.3f} s", flush=True)
+
+    lines = [
+        f"Median of {args.runs} runs, whole processes, shipped data.",
+        "",
+        "| command | median | raw pyoxigraph script | goal |",
+        "|---|---|---|---|",
+        *(f"| `{label}` | {seconds:.3f} s | {raw_s} | {goal} |" for label, seconds, raw_s, goal in rows),
+    ]
+    table = "\n".join(lines) + "\n"
+    print()
+    print(table, end="")
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(table, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The command line's shared parts: the Typer app, consoles, output formats, the options every
+graph-reading command takes, and error and progress display.
+
+Command modules import their library code inside each command, so ``alignkg --help`` loads no
+RDF, data-frame or server library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from alignkg.model.errors import AlignkgError
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from alignkg.stores.base import Store
+
+app = typer.Typer(
+    help="Build, query and view knowledge graphs of state-owned enterprises and national directives.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    """How ``alignkg query`` prints its answer."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
+def fail(exc: AlignkgError) -> NoReturn:
+    """Print the error in one line and exit with status 1."""
+    err.print(Text("error:", style="bold red"), Text(str(exc)), highlight=False)
+    raise typer.Exit(1)
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    """A rich table whose cells are shown as plain text, never read as console markup."""
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for name in header:
+        table.add_column(Text(name), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))  # data is never read as console markup
+    return table
+
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Where the graph is: memory, oxigraph, oxigraph:PATH or sparql:URL "
+        "(in-memory stores are filled from --graph).",
+    ),
+]
+GraphStoreOption = Annotated[
+    str | None,
+    typer.Option(help="The endpoint's Graph Store Protocol URL (derived for Oxigraph servers)."),
+]
+
+
+T = TypeVar("T")
+
+
+def on_graph(
+    graph: list[Path] | None,
+    store: str | None,
+    graph_store: str | None,
+    action: Callable[[Dataset | Store], T],
+) -> T:
+    """Run ``action`` on the store named, or else on the graph files (default
+    build/alignkg.trig) read into Oxigraph in memory."""
+    from alignkg.stores.spec import READ_STORE, open_graph
+
+    files = graph or []
+    with open_graph(store or READ_STORE, files, graph_store=graph_store) as opened:
+        return action(opened)
+
+
+class ProgressBar:
+    """A rich progress bar for store loading, told (done, total) by the library."""
+
+    def __init__(self, description: str) -> None:
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err, transient=True
+        )
+        self.task = self.progress.add_task(description, total=None)
+
+    def __call__(self, done: int, total: int) -> None:
+        self.progress.update(self.task, completed=done, total=total)
+
+    def __enter__(self) -> ProgressBar:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()

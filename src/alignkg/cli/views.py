@@ -1,0 +1,134 @@
+"""Commands that write shareable files: the HTML view, network exports and the alignment report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from alignkg.cli.app import (
+    GraphStoreOption,
+    StoreOption,
+    app,
+    fail,
+    on_graph,
+    out,
+)
+from alignkg.model.errors import AlignkgError
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from alignkg.stores.base import Store
+from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_REPORT_TITLE, DEFAULT_VIEW_FILE
+from alignkg.views.export import ExportFormat
+
+
+@app.command("view")
+def view_command(
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to draw (repeatable).")] = None,
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Where to write the HTML page.")
+    ] = DEFAULT_VIEW_FILE,
+    title: Annotated[
+        str | None, typer.Option(help="Page title and heading (default: what the page shows).")
+    ] = None,
+    focus: Annotated[
+        str | None, typer.Option(help="Draw only the neighbourhood of this entity (id or label).")
+    ] = None,
+    depth: Annotated[int, typer.Option(min=0, help="How many steps around --focus to draw.")] = 1,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Draw only this source's named graph (repeatable).")
+    ] = None,
+    class_: Annotated[
+        list[str] | None,
+        typer.Option("--class", help="Draw only entities of this class, by id or label (repeatable)."),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            help="Draw the answer to a query (name, .rq file or SPARQL): a CONSTRUCT, or a "
+            "SELECT of ?subject ?predicate ?object."
+        ),
+    ] = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default browser.")
+    ] = False,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Write an interactive HTML view of the graph (or part of it) that works offline."""
+    from alignkg.views.view import write_view
+
+    def draw(data: Dataset | Store) -> Path:
+        return write_view(
+            data,
+            out_file,
+            title=title,
+            focus=focus,
+            depth=depth,
+            sources=source,
+            classes=class_,
+            query=query,
+            open_browser=open_browser,
+        )
+
+    try:
+        path = on_graph(graph, store, graph_store, draw)
+    except AlignkgError as exc:
+        fail(exc)
+    out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="File format to write.")],
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="File to write, or folder for csv "
+            "(default: build/alignkg.graphml, .gexf, .cyjs or build/alignkg-csv/).",
+        ),
+    ] = None,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Only facts from this source id (repeatable).")
+    ] = None,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Export the entity network as GraphML, GEXF, Cytoscape JSON or node and edge CSV tables."""
+    from alignkg.views.export import export_graph
+    from alignkg.views.projection import to_networkx
+
+    try:
+        network = on_graph(graph, store, graph_store, lambda g: to_networkx(g, sources=source))
+        files = export_graph(network, out_path or DEFAULT_BUILD_DIR / fmt.default_name, fmt=fmt)
+    except AlignkgError as exc:
+        fail(exc)
+    out.print(f"{network.number_of_nodes()} entities, {network.number_of_edges()} relations")
+    for path in files:
+        out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("report")
+def report_command(
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder for report.html, report.md and the timeline image.")
+    ] = DEFAULT_BUILD_DIR,
+    title: Annotated[str, typer.Option(help="Report title.")] = DEFAULT_REPORT_TITLE,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Write the alignment report (profile, chains, timeline, metrics, gaps, recommendations)."""
+    from alignkg.views.report import write_report
+
+    try:
+        files = on_graph(graph, store, graph_store, lambda g: write_report(g, out_dir, title=title))
+    except AlignkgError as exc:
+        fail(exc)
+    for path in files:
+        out.print(f"wrote {path}", highlight=False)

@@ -1,0 +1,137 @@
+"""The shipped competency queries and their parameters, and running a query by name, ``.rq`` file or
+SPARQL text on any store."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Dataset
+
+from alignkg.model.errors import AlignkgError, Location
+from alignkg.model.terms import entity_iri, is_valid_id
+from alignkg.stores.memory import query_dataset
+from alignkg.stores.result import QueryResult
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from alignkg.stores.base import Store
+
+_PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A shipped competency query: its name, the question it answers and its SPARQL text.
+
+    ``parameters`` maps each parameter name to its default entity id; the query binds it with a
+    ``VALUES ?name { ... }`` block that :func:`bind_parameters` rewrites.
+    """
+
+    name: str
+    question: str
+    text: str
+    parameters: dict[str, str]
+
+
+def _parse_named(name: str, text: str) -> NamedQuery:
+    question = ""
+    for line in text.splitlines():
+        if line.startswith("#") and not _PARAM_LINE.match(line):
+            question = line.lstrip("#").strip()
+            break
+    params = {m.group(1): m.group(2) for m in _PARAM_LINE.finditer(text)}
+    return NamedQuery(name, question, text, params)
+
+
+@cache
+def _shipped() -> tuple[NamedQuery, ...]:
+    folder = resources.files("alignkg.queries")
+    found = [
+        _parse_named(item.name.removesuffix(".rq"), item.read_text(encoding="utf-8"))
+        for item in folder.iterdir()
+        if item.name.endswith(".rq")
+    ]
+    return tuple(sorted(found, key=lambda q: q.name))
+
+
+def shipped_queries() -> list[NamedQuery]:
+    """Every competency query shipped with alignkg, by name (read once per process)."""
+    return list(_shipped())
+
+
+def get_query(name: str) -> NamedQuery:
+    """One shipped query by name; the error lists the names that exist."""
+    for named in shipped_queries():
+        if named.name == name:
+            return named
+    names = ", ".join(q.name for q in shipped_queries())
+    raise AlignkgError(f"no shipped query named {name!r}; known queries: {names}")
+
+
+def resolve_query(query: str) -> NamedQuery:
+    """Turn a shipped query name, a ``.rq`` file path or SPARQL text into a query."""
+    stripped = query.strip()
+    if re.fullmatch(r"[\w-]+", stripped) and not stripped.upper().startswith(("SELECT", "ASK")):
+        return get_query(stripped)
+    if stripped.endswith(".rq") and "\n" not in stripped:
+        path = Path(stripped)
+        if not path.is_file():
+            raise AlignkgError("query file not found", Location(path))
+        return _parse_named(path.stem, path.read_text(encoding="utf-8"))
+    return _parse_named("query", query)
+
+
+def bind_parameters(named: NamedQuery, params: dict[str, str] | None = None) -> str:
+    """The query text with each parameter bound to an entity id, written into its VALUES block.
+
+    Values go into the pattern itself rather than a FILTER, which SPARQL engines can use to
+    narrow the search.
+    """
+    text = named.text
+    for key in params or {}:
+        if key not in named.parameters:
+            known = ", ".join(named.parameters) or "none"
+            raise AlignkgError(f"query {named.name!r} has no parameter {key!r} (parameters: {known})")
+    for key, default in named.parameters.items():
+        value = (params or {}).get(key, default)
+        if not is_valid_id(value):
+            raise AlignkgError(f"parameter {key!r}: {value!r} is not a valid entity id")
+        pattern = re.compile(r"(VALUES\s+\?" + key + r"\s*\{)[^}]*(\})", re.IGNORECASE)
+        iri = entity_iri(value)
+        text, count = pattern.subn(rf"\g<1> <{iri}> \g<2>", text)
+        if count == 0:
+            raise AlignkgError(f"query {named.name!r} declares parameter {key!r} but has no VALUES ?{key}")
+    return text
+
+
+def run_query(dataset: Dataset | Store, query: str, params: dict[str, str] | None = None) -> QueryResult:
+    """Run a shipped query name, ``.rq`` path or SPARQL text against an rdflib Dataset or a Store.
+
+    Parameters are bound into the query's VALUES block. Syntax errors raise AlignkgError naming
+    the line and column in the query as written.
+    """
+    named = resolve_query(query)
+    text = bind_parameters(named, params)
+    if isinstance(dataset, Dataset):
+        return query_dataset(dataset, text, name=named.name)
+    return dataset.query(text, name=named.name)
+
+
+def query(
+    dataset: Dataset | Store, query: str, params: dict[str, str] | None = None, *, compact: bool = True
+) -> pd.DataFrame:
+    """Run a query (name, path or SPARQL text) and return its answer as a pandas DataFrame.
+
+    >>> from alignkg import build_graph
+    >>> ds = build_graph().dataset
+    >>> frame = query(ds, "SELECT ?label WHERE { akid:meng-fanying rdfs:label ?label }")
+    >>> sorted(frame["label"])
+    ['Meng Fanying', '孟凡英']
+    """
+    return run_query(dataset, query, params).to_dataframe(compact=compact)

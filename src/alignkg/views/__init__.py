@@ -1,0 +1,2 @@
+"""What researchers share: the networkx projection, the interactive HTML view, network exports, the
+alignment report and the ontology documentation."""

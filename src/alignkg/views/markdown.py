@@ -1,0 +1,66 @@
+"""Markdown for reports and command output: escaped tables and text, and metrics as rows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+
+def _number(value: Any, *, percent: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "n/a"
+    if percent:
+        return f"{100 * float(value):.1f}%"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+METRIC_LABELS = {
+    "meetings": ("Meetings", False),
+    "directives_followed": ("Directives followed", False),
+    "median_lag_days": ("Median lag, days", False),
+    "priorities": ("Priorities set", False),
+    "priorities_tracing": ("Priorities stated to serve a national directive", False),
+    "priority_trace_share": ("Share of priorities tracing to a national directive", True),
+    "links": ("Chain links", False),
+    "background_links": ("Links resting only on background knowledge", False),
+    "background_link_share": ("Share of links resting on background knowledge", True),
+    "lags": ("Lags computed", False),
+    "background_lags": ("Lags using a background date", False),
+    "background_lag_share": ("Share of lags using a background date", True),
+}
+"""How each metric column is named in the report and by ``alignkg metrics``, and whether it is a share."""
+
+
+def format_metrics(metrics: pd.DataFrame) -> list[list[str]]:
+    """The metrics as text rows, one per metric and a column per enterprise (shares in percent)."""
+    return [
+        [label, *(_number(v, percent=percent) for v in metrics[column])]
+        for column, (label, percent) in METRIC_LABELS.items()
+    ]
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table; pipes, backslashes and line breaks in cells are escaped."""
+
+    def cell(text: str) -> str:
+        return (
+            text.replace("\\", "\\\\")
+            .replace("|", "\\|")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace("\n", " ")
+        )
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown paragraph: HTML and backslashes escaped, on one line."""
+    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
