@@ -58,6 +58,7 @@ class Directive:
     occasion_span: Span | None = None
     title: str = ""
     span: Span | None = None
+    prep: str = ""  # the English preposition before the occasion ("at", "on", "to")
 
 
 # Leaders whose words readouts call directives; more are recognised from the gazetteer.
@@ -133,7 +134,17 @@ def english_directives(text: str, within: Span, last_issuer: str = "") -> list[D
         found.append(
             (
                 match.start(),
-                Directive(issuer, issuer_span, what, Span(match.start("what"), match.end("what")), occasion, occ_span, title, Span(match.start(), match.end())),
+                Directive(
+                    issuer,
+                    issuer_span,
+                    what,
+                    Span(match.start("what"), match.end("what")),
+                    occasion,
+                    occ_span,
+                    title,
+                    Span(match.start(), match.end()),
+                    (match.group("prep") or "") if not (named and occasion.endswith(match.group("what"))) else "",
+                ),
             )
         )
     for match in _EN_BY.finditer(text, within.start, within.end):
@@ -143,7 +154,17 @@ def english_directives(text: str, within: Span, last_issuer: str = "") -> list[D
         found.append(
             (
                 match.start(),
-                Directive(name, Span(match.start("issuer"), match.end("issuer")), what, Span(match.start("what"), match.end("what")), occasion, occ_span, "", Span(match.start(), match.end())),
+                Directive(
+                    name,
+                    Span(match.start("issuer"), match.end("issuer")),
+                    what,
+                    Span(match.start("what"), match.end("what")),
+                    occasion,
+                    occ_span,
+                    "",
+                    Span(match.start(), match.end()),
+                    match.group("prep") or "",
+                ),
             )
         )
     return [d for _, d in sorted(found, key=lambda item: item[0])]
