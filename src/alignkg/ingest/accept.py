@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from alignkg.errors import AlignkgError, DataError, Location
@@ -174,9 +174,11 @@ def accept(
     report.statements_replaced = len(statements.rows) - len(kept_statements)
     report.entities_added, report.statements_added = len(accepted), len(accepted_statements)
     merged = {
-        SOURCES_FILE: _Table(sources.header, [r for r in sources.rows if r.get("id") != sid] + [source]),
-        ENTITIES_FILE: _Table(entities.header, kept_entities + [{c: r.get(c, "") for c in ENTITY_COLUMNS} for r in accepted]),
-        STATEMENTS_FILE: _Table(statements.header, kept_statements + [{c: r.get(c, "") for c in STATEMENT_COLUMNS} for r in accepted_statements]),
+        SOURCES_FILE: replace(sources, rows=[r for r in sources.rows if r.get("id") != sid] + [source]),
+        ENTITIES_FILE: replace(entities, rows=kept_entities + [{c: r.get(c, "") for c in ENTITY_COLUMNS} for r in accepted]),
+        STATEMENTS_FILE: replace(
+            statements, rows=kept_statements + [{c: r.get(c, "") for c in STATEMENT_COLUMNS} for r in accepted_statements]
+        ),
     }
     outputs = {data / name: _bytes(table) for name, table in merged.items()}
     with tempfile.TemporaryDirectory(prefix="alignkg-accept-") as scratch:
