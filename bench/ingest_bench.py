@@ -90,18 +90,45 @@ class Score:
 def score_text(score: Score, name: str, gold: dict[str, Any], extraction: Extraction) -> None:
     meetings = extraction.meetings
     text = extraction.document.text
-    score.sets("meeting date", {m["date"] for m in gold["meetings"] if m["date"]}, {m.date.value.isoformat() for m in meetings if m.date and m.date.value}, name)
-    score.sets("body", {(m["body"], host_key(m["host"])) for m in gold["meetings"]}, {(m.body.kind, host_key(m.body.host)) for m in meetings}, name)
-    score.sets("chair", {name_key(m["chair"]) for m in gold["meetings"] if m["chair"]}, {name_key(m.chair.key) for m in meetings if m.chair}, name)
-    score.sets("participant", {name_key(p) for m in gold["meetings"] for p in m["participants"]}, {name_key(p.key) for m in meetings for p in m.participants}, name)
+    score.sets(
+        "meeting date",
+        {m["date"] for m in gold["meetings"] if m["date"]},
+        {m.date.value.isoformat() for m in meetings if m.date and m.date.value},
+        name,
+    )
+    score.sets(
+        "body",
+        {(m["body"], host_key(m["host"])) for m in gold["meetings"]},
+        {(m.body.kind, host_key(m.body.host)) for m in meetings},
+        name,
+    )
+    score.sets(
+        "chair",
+        {name_key(m["chair"]) for m in gold["meetings"] if m["chair"]},
+        {name_key(m.chair.key) for m in meetings if m.chair},
+        name,
+    )
+    score.sets(
+        "participant",
+        {name_key(p) for m in gold["meetings"] for p in m["participants"]},
+        {name_key(p.key) for m in meetings for p in m.participants},
+        name,
+    )
     people = [p for m in meetings for p in ([m.chair] if m.chair else []) + m.participants]
-    score.sets("post", {(name_key(p), code) for p, code in gold["posts"]}, {(name_key(p.key), post.code) for p in people for post in p.posts}, name)
+    score.sets(
+        "post",
+        {(name_key(p), code) for p, code in gold["posts"]},
+        {(name_key(p.key), post.code) for p in people for post in p.posts},
+        name,
+    )
     found = [(name_key(d.issuer), d.what, d.occasion) for m in meetings for d in m.directives]
     wanted = [(name_key(d["issuer"]), d["what"], d["occasion"]) for d in gold["directives"]]
     count = score.counts["directive"]
     unmatched = list(found)
     for issuer, what, occasion in wanted:
-        match = next((f for f in unmatched if f[0] == issuer and f[1] == what and same_occasion(occasion, f[2])), None)
+        match = next(
+            (f for f in unmatched if f[0] == issuer and f[1] == what and same_occasion(occasion, f[2])), None
+        )
         if match:
             count.tp += 1
             unmatched.remove(match)
@@ -126,7 +153,9 @@ def inputs(which: str) -> list[tuple[Path, dict[str, Any]]]:
     for path in sorted((FIXTURES / which).iterdir()):
         if path.name.endswith(".gold.json"):
             continue
-        gold = json.loads(path.with_name(path.name.rsplit(".", 1)[0] + ".gold.json").read_text(encoding="utf-8"))
+        gold = json.loads(
+            path.with_name(path.name.rsplit(".", 1)[0] + ".gold.json").read_text(encoding="utf-8")
+        )
         found.append((path, gold))
     return found
 
@@ -183,7 +212,10 @@ def main() -> None:
     for gname, gazetteer in gazetteers.items():
         speed(gazetteer, every[:4], 0.5)  # warm up imports and caches
         rate = speed(gazetteer, every)
-        print(f"Speed, one core, gazetteer {gname}: {rate:.0f} articles per second ({len(every)} texts, read + extract + draft rows)")
+        print(
+            f"Speed, one core, gazetteer {gname}: {rate:.0f} articles per second "
+            f"({len(every)} texts, read + extract + draft rows)"
+        )
     if args.misses:
         for key, score in results.items():
             print(f"\n{key[1]} texts, gazetteer {key[0]}:")

@@ -122,7 +122,9 @@ def accept(
     draft = read_draft(folder)
     sid = draft.source_id
     if not is_valid_id(sid):
-        raise AlignkgError(f"source id {sid!r} is not a valid id", Location(folder / FILES["source"], 2, "id"))
+        raise AlignkgError(
+            f"source id {sid!r} is not a valid id", Location(folder / FILES["source"], 2, "id")
+        )
     sources = _read(data / SOURCES_FILE, SOURCE_COLUMNS)
     entities = _read(data / ENTITIES_FILE, ENTITY_COLUMNS)
     statements = _read(data / STATEMENTS_FILE, STATEMENT_COLUMNS)
@@ -136,17 +138,33 @@ def accept(
     for row in draft.entities:
         where = Location(entities_file, int(row["_row"]), None)
         if row.get("source") != sid:
-            problems.append(AlignkgError(f"source {row.get('source')!r} is not the draft's source {sid!r}", Location(where.file, where.row, "source")))
+            problems.append(
+                AlignkgError(
+                    f"source {row.get('source')!r} is not the draft's source {sid!r}",
+                    Location(where.file, where.row, "source"),
+                )
+            )
             continue
         if not _confident(row, min_confidence):
             report.skipped.append(f"entity {row['id']} (confidence {row.get('confidence')})")
             continue
         if not row.get("label_en"):
-            problems.append(AlignkgError("needs an English label before it can be accepted", Location(where.file, where.row, "label_en")))
+            problems.append(
+                AlignkgError(
+                    "needs an English label before it can be accepted",
+                    Location(where.file, where.row, "label_en"),
+                )
+            )
             continue
         if row["id"] in existing:
             other = existing[row["id"]].get("source", "")
-            problems.append(AlignkgError(f"id {row['id']!r} is already used by source {other!r} in data; rename it or use the existing entity", Location(where.file, where.row, "id")))
+            problems.append(
+                AlignkgError(
+                    f"id {row['id']!r} is already used by source {other!r} in data; "
+                    "rename it or use the existing entity",
+                    Location(where.file, where.row, "id"),
+                )
+            )
             continue
         accepted.append(row)
     if len(problems) == 1:
@@ -157,11 +175,19 @@ def accept(
     accepted_statements: list[Row] = []
     for row in draft.statements:
         if not _confident(row, min_confidence):
-            report.skipped.append(f"statement {row['subject']} {row['predicate']} {row['object'] or row['value']} (confidence {row.get('confidence')})")
+            report.skipped.append(
+                f"statement {row['subject']} {row['predicate']} {row['object'] or row['value']} "
+                f"(confidence {row.get('confidence')})"
+            )
         elif row["subject"] not in known or (row["object"] and row["object"] not in known):
-            report.skipped.append(f"statement {row['subject']} {row['predicate']} {row['object']} (names an entity left out)")
+            report.skipped.append(
+                f"statement {row['subject']} {row['predicate']} {row['object']} (names an entity left out)"
+            )
         elif row.get("source") != sid:
-            raise AlignkgError(f"source {row.get('source')!r} is not the draft's source {sid!r}", Location(folder / FILES["statements"], int(row["_row"]), "source"))
+            raise AlignkgError(
+                f"source {row.get('source')!r} is not the draft's source {sid!r}",
+                Location(folder / FILES["statements"], int(row["_row"]), "source"),
+            )
         else:
             accepted_statements.append(row)
     source = {c: draft.source.get(c, "") for c in SOURCE_COLUMNS}
@@ -175,9 +201,13 @@ def accept(
     report.entities_added, report.statements_added = len(accepted), len(accepted_statements)
     merged = {
         SOURCES_FILE: replace(sources, rows=[r for r in sources.rows if r.get("id") != sid] + [source]),
-        ENTITIES_FILE: replace(entities, rows=kept_entities + [{c: r.get(c, "") for c in ENTITY_COLUMNS} for r in accepted]),
+        ENTITIES_FILE: replace(
+            entities, rows=kept_entities + [{c: r.get(c, "") for c in ENTITY_COLUMNS} for r in accepted]
+        ),
         STATEMENTS_FILE: replace(
-            statements, rows=kept_statements + [{c: r.get(c, "") for c in STATEMENT_COLUMNS} for r in accepted_statements]
+            statements,
+            rows=kept_statements
+            + [{c: r.get(c, "") for c in STATEMENT_COLUMNS} for r in accepted_statements],
         ),
     }
     outputs = {data / name: _bytes(table) for name, table in merged.items()}
@@ -190,7 +220,9 @@ def accept(
             build(trial, ontology_path, Path(scratch) / "build")
         except AlignkgError as exc:
             message = str(exc).replace(str(trial), str(data))
-            raise AlignkgError(f"the merged data would not build, so {data} was left as it was:\n{message}", Location(folder)) from exc
+            raise AlignkgError(
+                f"the merged data would not build, so {data} was left as it was:\n{message}", Location(folder)
+            ) from exc
     write_atomically(outputs)
     report.files = sorted(outputs)
     return report

@@ -35,7 +35,10 @@ MONTHS = {
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
 _WEEKDAY = r"(?:(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:\(\s*)?)?"
 _YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d\d))?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -71,7 +74,13 @@ class DateMention:
 
 
 def _explicit(
-    path: Path, words: str, year: int | None, month: int, day: int, weekday: int | None, published: dt.date | None
+    path: Path,
+    words: str,
+    year: int | None,
+    month: int,
+    day: int,
+    weekday: int | None,
+    published: dt.date | None,
 ) -> tuple[dt.date | None, str]:
     if year is not None:
         try:
@@ -151,28 +160,32 @@ def _find_date(
         relative = CHINESE_RELATIVE.search(text, within.start, within.end)
         if relative:
             value, how = _relative(relative.group(), _RELATIVE_DAYS_ZH[relative["rel"]], published)
-            found.append((relative.start(), DateMention(Span(*relative.span()), relative.group(), value, how)))
+            found.append(
+                (relative.start(), DateMention(Span(*relative.span()), relative.group(), value, how))
+            )
         vague = CHINESE_VAGUE.search(text, within.start, within.end)
     else:
         for pattern in ENGLISH_DATES:
-            match = pattern.search(text, within.start, within.end)
-            if not match:
+            hit = pattern.search(text, within.start, within.end)
+            if not hit:
                 continue
-            if match.groupdict().get("iso"):
-                iso = dt.date.fromisoformat(match["iso"])
-                value, how = _explicit(path, match.group(), iso.year, iso.month, iso.day, None, published)
+            if hit.groupdict().get("iso"):
+                iso = dt.date.fromisoformat(hit["iso"])
+                value, how = _explicit(path, hit.group(), iso.year, iso.month, iso.day, None, published)
             else:
-                month = MONTHS[match["month"].lower().rstrip(".")]
-                weekday = WEEKDAYS.index(match["weekday"].lower()) if match["weekday"] else None
-                year = int(match["year"]) if match["year"] else hint
-                value, how = _explicit(path, match.group(), year, month, int(match["day"]), weekday, published)
-                if year is not None and not match["year"]:
+                month = MONTHS[hit["month"].lower().rstrip(".")]
+                weekday = WEEKDAYS.index(hit["weekday"].lower()) if hit["weekday"] else None
+                year = int(hit["year"]) if hit["year"] else hint
+                value, how = _explicit(path, hit.group(), year, month, int(hit["day"]), weekday, published)
+                if year is not None and not hit["year"]:
                     how = "year-from-text"
-            found.append((match.start(), DateMention(Span(*match.span()), match.group(), value, how)))
+            found.append((hit.start(), DateMention(Span(*hit.span()), hit.group(), value, how)))
         relative = ENGLISH_RELATIVE.search(text, within.start, within.end)
         if relative:
             value, how = _relative(relative.group(), _RELATIVE_DAYS[relative["rel"].lower()], published)
-            found.append((relative.start(), DateMention(Span(*relative.span()), relative.group(), value, how)))
+            found.append(
+                (relative.start(), DateMention(Span(*relative.span()), relative.group(), value, how))
+            )
         vague = ENGLISH_VAGUE.search(text, within.start, within.end)
     if vague:
         found.append((vague.start(), DateMention(Span(*vague.span()), vague.group(), None, "unresolved")))
@@ -187,7 +200,8 @@ def evidence(mention: DateMention, published: dt.date | None) -> str:
         return f"The text dates the meeting {mention.words!r}."
     when = published.isoformat() if published else "unknown"
     if mention.how == "year-from-text" and mention.value:
-        return f"The text dates the meeting {mention.words!r}, in a sentence that gives the year {mention.value.year}."
+        year = mention.value.year
+        return f"The text dates the meeting {mention.words!r}, in a sentence that gives the year {year}."
     if mention.how == "year-from-publication":
         return (
             f"The text dates the meeting {mention.words!r} without a year; the year is taken from "

@@ -43,7 +43,13 @@ WHAT_ZH = {
     "重要回信": "letter",
     "重要贺信": "letter",
 }
-WHAT_LABEL = {"speech": "speech", "instructions": "instructions", "letter": "letter", "article": "article", "remarks": "remarks"}
+WHAT_LABEL = {
+    "speech": "speech",
+    "instructions": "instructions",
+    "letter": "letter",
+    "article": "article",
+    "remarks": "remarks",
+}
 
 
 @dataclass(frozen=True)
@@ -65,12 +71,17 @@ class Directive:
 EN_LEADERS = {"Xi Jinping": "Xi Jinping", "Xi": "Xi Jinping", "Li Qiang": "Li Qiang"}
 ZH_LEADERS = {"习近平": "习近平", "李强": "李强"}
 
-_EN_ISSUER = r"(?:(?:President|General\s+Secretary|Chairman|Premier|Comrade)\s+)?(?P<issuer>Xi\s+Jinping|Xi|Li\s+Qiang)(?:'s|’s)"
+_EN_ISSUER = (
+    r"(?:(?:President|General\s+Secretary|Chairman|Premier|Comrade)\s+)?"
+    r"(?P<issuer>Xi\s+Jinping|Xi|Li\s+Qiang)(?:'s|’s)"
+)
 _EN_HIS = r"(?P<his>\bhis)"
 _MODIFIERS = r"(?:(?:important|recent|key|latest|series\s+of|a\s+series\s+of|major|significant|new)\s+)*"
-_EN_WHAT = r"(?P<what>reply\s+letter|congratulatory\s+letter|" + "|".join(
-    sorted((w for w in WHAT_EN if " " not in w), key=len, reverse=True)
-) + r")\b"
+_EN_WHAT = (
+    r"(?P<what>reply\s+letter|congratulatory\s+letter|"
+    + "|".join(sorted((w for w in WHAT_EN if " " not in w), key=len, reverse=True))
+    + r")\b"
+)
 _EN_OCCASION = (
     r"(?:\s+(?P<prep>at|to|during|on|in\s+response\s+to|for|concerning|about|regarding)\s+(?P<occ>.+?))?"
     r"(?=\s*(?:,|\.|;|:|\)|$|\s+and\s+(?:his|the|Xi|President|General|other|on)\b|\s+as\s+well\s+as\b|\s+published\b|\s+carried\b|\s+followed\b))"
@@ -92,7 +103,9 @@ _ZH_FRAME = (
 _ZH_DIRECTIVE = re.compile(
     rf"(?P<issuer>习近平)(?:总书记|同志|主席)?{_ZH_FRAME}(?:近期|最新|系列|一系列)?(?P<what>{_ZH_WHAT})(?:《(?P<title>[^》]{{1,40}})》)?"
 )
-_ZH_MORE = re.compile(rf"(?:精神)?(?:和|、|以及|及|，)\s*{_ZH_FRAME}(?:近期|最新|系列)?(?P<what>{_ZH_WHAT})(?:《(?P<title>[^》]{{1,40}})》)?")
+_ZH_MORE = re.compile(
+    rf"(?:精神)?(?:和|、|以及|及|，)\s*{_ZH_FRAME}(?:近期|最新|系列)?(?P<what>{_ZH_WHAT})(?:《(?P<title>[^》]{{1,40}})》)?"
+)
 
 
 def _occasion(match: re.Match[str], *names: str) -> tuple[str, Span | None]:
@@ -129,8 +142,11 @@ def english_directives(text: str, within: Span, last_issuer: str = "") -> list[D
         occasion, occ_span = _clean_en_occasion(occasion, occ_span)
         named = match.group("named")
         if named and not occasion:
-            occasion, occ_span = f"{named} {match.group('what')}", Span(match.start("named"), match.end("what"))
-        title = (match.group("title") or "").strip("\"“”")
+            occasion, occ_span = (
+                f"{named} {match.group('what')}",
+                Span(match.start("named"), match.end("what")),
+            )
+        title = (match.group("title") or "").strip('"“”')
         found.append(
             (
                 match.start(),
@@ -143,7 +159,9 @@ def english_directives(text: str, within: Span, last_issuer: str = "") -> list[D
                     occ_span,
                     title,
                     Span(match.start(), match.end()),
-                    (match.group("prep") or "") if not (named and occasion.endswith(match.group("what"))) else "",
+                    (match.group("prep") or "")
+                    if not (named and occasion.endswith(match.group("what")))
+                    else "",
                 ),
             )
         )
@@ -210,7 +228,11 @@ def merge(directives: list[Directive]) -> list[Directive]:
         key = (directive.issuer, directive.what, (directive.occasion or directive.title).lower())
         if key in seen:
             continue
-        if not directive.occasion and not directive.title and (directive.issuer, directive.what) in with_occasion:
+        if (
+            not directive.occasion
+            and not directive.title
+            and (directive.issuer, directive.what) in with_occasion
+        ):
             continue
         seen.add(key)
         kept.append(directive)

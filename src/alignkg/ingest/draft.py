@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -24,7 +23,11 @@ SOURCE_DRAFT_COLUMNS = [*SOURCE_COLUMNS, *DRAFT_COLUMNS]
 ENTITY_DRAFT_COLUMNS = [*ENTITY_COLUMNS, *DRAFT_COLUMNS]
 STATEMENT_DRAFT_COLUMNS = [*STATEMENT_COLUMNS, *DRAFT_COLUMNS]
 FILES = {"source": "source.csv", "entities": "entities.csv", "statements": "statements.csv"}
-COLUMNS = {"source": SOURCE_DRAFT_COLUMNS, "entities": ENTITY_DRAFT_COLUMNS, "statements": STATEMENT_DRAFT_COLUMNS}
+COLUMNS = {
+    "source": SOURCE_DRAFT_COLUMNS,
+    "entities": ENTITY_DRAFT_COLUMNS,
+    "statements": STATEMENT_DRAFT_COLUMNS,
+}
 JSON_FILE = "draft.json"
 TEXT_FILE = "text.txt"
 
@@ -138,13 +141,15 @@ def write_draft(draft: Draft, out_dir: Path | str) -> Path:
             (staging / name).write_bytes(data)
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{draft.source_id}.old.", dir=parent))
-            os.replace(target, old / "draft")
-            os.replace(staging, target)
+            target.replace(old / "draft")
+            staging.replace(target)
             shutil.rmtree(old)
         else:
-            os.replace(staging, target)
+            staging.replace(target)
     except OSError as exc:
-        raise AlignkgError(f"cannot write the draft: {exc.strerror}", Location(exc.filename or target)) from exc
+        raise AlignkgError(
+            f"cannot write the draft: {exc.strerror}", Location(exc.filename or target)
+        ) from exc
     return target
 
 
@@ -172,7 +177,9 @@ def _read_table(path: Path, columns: list[str]) -> list[Row]:
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(header):
-            problems.append(AlignkgError(f"{len(record)} cells but the header has {len(header)}", Location(path, number)))
+            problems.append(
+                AlignkgError(f"{len(record)} cells but the header has {len(header)}", Location(path, number))
+            )
             continue
         row = {name: cell.strip() for name, cell in zip(header, record, strict=True)}
         confidence = row.get("confidence", "")
@@ -180,7 +187,12 @@ def _read_table(path: Path, columns: list[str]) -> list[Row]:
             if confidence and not 0.0 <= float(confidence) <= 1.0:
                 raise ValueError
         except ValueError:
-            problems.append(AlignkgError(f"confidence {confidence!r} is not a number from 0 to 1", Location(path, number, "confidence")))
+            problems.append(
+                AlignkgError(
+                    f"confidence {confidence!r} is not a number from 0 to 1",
+                    Location(path, number, "confidence"),
+                )
+            )
             continue
         rows.append(row | {"_row": str(number)})
     if len(problems) == 1:
@@ -198,7 +210,9 @@ def read_draft(folder: Path | str) -> Draft:
         raise AlignkgError("draft folder not found", Location(path))
     sources = _read_table(path / FILES["source"], SOURCE_DRAFT_COLUMNS)
     if len(sources) != 1:
-        raise AlignkgError(f"expected exactly one source row, found {len(sources)}", Location(path / FILES["source"]))
+        raise AlignkgError(
+            f"expected exactly one source row, found {len(sources)}", Location(path / FILES["source"])
+        )
     text_file = path / TEXT_FILE
     return Draft(
         source=sources[0],

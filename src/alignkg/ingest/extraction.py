@@ -50,7 +50,9 @@ def _is_heading(text: str, para: Span, index: int, title: str) -> bool:
     return not re.search(r"[。.!?！？]$", piece) and len(piece) < 140
 
 
-def extract(document: Document, known_people: dict[str, str] | None = None, known_orgs: tuple[str, ...] = ()) -> Extraction:
+def extract(
+    document: Document, known_people: dict[str, str] | None = None, known_orgs: tuple[str, ...] = ()
+) -> Extraction:
     """Apply every rule to a document. Raises AlignkgError naming the file when it reports no
     meeting, or when a meeting date contradicts the publication date."""
     chinese = document.lang.startswith("zh")
@@ -71,17 +73,24 @@ def extract(document: Document, known_people: dict[str, str] | None = None, know
 
     triggers = _meeting_triggers(norm, content, chinese) or _meeting_triggers(norm, headings, chinese)
     if not triggers:
-        raise AlignkgError("no meeting found in the text (no body such as a Party committee is said to meet)", Location(document.path))
+        raise AlignkgError(
+            "no meeting found in the text (no body such as a Party committee is said to meet)",
+            Location(document.path),
+        )
     for number, (para, sentence, body) in enumerate(triggers):
         if not body.host:
             body = Body(body.kind, body.span, host, host_span)
         following = triggers[number + 1][0].start if number + 1 < len(triggers) else len(norm)
         region = [p for p in content if para.start <= p.start < following]
-        extraction.meetings.append(_meeting(extraction, sentence, para, body, region, headings if number == 0 else []))
+        extraction.meetings.append(
+            _meeting(extraction, sentence, para, body, region, headings if number == 0 else [])
+        )
     return extraction
 
 
-def _document_host(norm: str, headings: list[Span], content: list[Span], chinese: bool, known_orgs: tuple[str, ...]) -> tuple[str, Span | None]:
+def _document_host(
+    norm: str, headings: list[Span], content: list[Span], chinese: bool, known_orgs: tuple[str, ...]
+) -> tuple[str, Span | None]:
     for para in headings + content[:1]:
         for org in known_orgs:
             at = norm.find(org, para.start, para.end)

@@ -77,7 +77,9 @@ def cjk_key(text: str) -> str:
     return re.sub(r"[\s\W_]", "", to_simplified(text))
 
 
-_SUFFIX = re.compile(r"(?:groupcoltd|group|coltd|co|company|corporation|holdings|集团有限公司|集团公司|集团|有限公司|公司)$")
+_SUFFIX = re.compile(
+    r"(?:groupcoltd|group|coltd|co|company|corporation|holdings|集团有限公司|集团公司|集团|有限公司|公司)$"
+)
 
 
 @dataclass
@@ -138,13 +140,21 @@ class Gazetteer:
 
     def _near(self, key: str, classes: set[str], exclude: set[str]) -> tuple[Choice, ...]:
         pool = {
-            k: ids for k, ids in self._keys.get("latin", {}).items() if any(self.entries[i].cls in classes for i in ids)
+            k: ids
+            for k, ids in self._keys.get("latin", {}).items()
+            if any(self.entries[i].cls in classes for i in ids)
         }
         found: dict[str, Choice] = {}
-        for match, score, _ in process.extract(key, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=NEAR_MATCH):
+        for match, score, _ in process.extract(
+            key, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=NEAR_MATCH
+        ):
             for entity in self._of(pool[match], classes):
                 if entity not in exclude and entity not in found:
-                    found[entity] = Choice(entity, self.entries[entity].label_en or self.entries[entity].label_zh, round(score, 1))
+                    found[entity] = Choice(
+                        entity,
+                        self.entries[entity].label_en or self.entries[entity].label_zh,
+                        round(score, 1),
+                    )
         return tuple(sorted(found.values(), key=lambda c: (-c.score, c.id)))
 
     def person(self, name: str) -> Link:
@@ -170,7 +180,9 @@ class Gazetteer:
         """The organisation a name means: by label or alias, or by label without "Group"/集团."""
         chinese = not latin_key(name)
         key = cjk_key(name) if chinese else latin_key(name)
-        exact = self._of(self._keys.get("cjk" if chinese else "latin", {}).get(key, set()), ORGANISATION_CLASSES)
+        exact = self._of(
+            self._keys.get("cjk" if chinese else "latin", {}).get(key, set()), ORGANISATION_CLASSES
+        )
         if len(exact) == 1:
             return Link(exact[0], "label")
         stem = self._of(self._keys.get("stem", {}).get(_SUFFIX.sub("", key), set()), ORGANISATION_CLASSES)
@@ -229,4 +241,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise AlignkgError(f"cannot read file: {exc}", Location(path)) from exc
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(io.StringIO(text))]
+    return [
+        {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(io.StringIO(text))
+    ]

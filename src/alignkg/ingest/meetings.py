@@ -50,12 +50,19 @@ _EN_BODIES = [
     (
         "study-group",
         re.compile(
-            r"\b(?:Party Committee(?:'s)?\s+)?(?:theoretical\s+)?(?:study|learning)\s+(?:centre\s+|center\s+|central\s+)?group"
+            r"\b(?:Party Committee(?:'s)?\s+)?(?:theoretical\s+)?(?:study|learning)\s+"
+            r"(?:centre\s+|center\s+|central\s+)?group"
             r"|\bcentral\s+(?:study|learning)\s+group|\b(?:centre|center)\s+group",
             re.I,
         ),
     ),
-    ("standing-committee", re.compile(r"(?<!members of the )(?<!member of the )\b(?:Party\s+)?Standing\s+Committee\b(?!\s+members?)", re.I)),
+    (
+        "standing-committee",
+        re.compile(
+            r"(?<!members of the )(?<!member of the )\b(?:Party\s+)?Standing\s+Committee\b(?!\s+members?)",
+            re.I,
+        ),
+    ),
     (
         "party-committee",
         re.compile(
@@ -64,7 +71,9 @@ _EN_BODIES = [
         ),
     ),
 ]
-_EN_MEETING = re.compile(r"\b(?:meeting|session|collective study|met|meets|convened|convenes|held|holds)\b", re.I)
+_EN_MEETING = re.compile(
+    r"\b(?:meeting|session|collective study|met|meets|convened|convenes|held|holds)\b", re.I
+)
 EN_ORG = re.compile(
     r"\b((?:[A-Z][\w'.&-]*\s+){0,5}(?:Group|Co\.|Company|Corporation|Holdings))(?:'s|’s)?(?=[\s,.;:]|$)"
 )
@@ -73,10 +82,17 @@ _EN_LEADING = re.compile(r"^(?:(?:On|The|In|At|A|An|Yesterday|Last|This|When|Aft
 _ZH_BODIES = [
     ("study-group", re.compile(r"理论学习中心组|理论中心组|中心组")),
     ("standing-committee", re.compile(r"党委常委会|常委会")),
-    ("party-committee", re.compile(r"党委(?:（扩大）|\(扩大\)|扩大)?会议|党委会|党委(?:（扩大）|\(扩大\))?(?=召开|举行)|党委(?=召开)")),
+    (
+        "party-committee",
+        re.compile(
+            r"党委(?:（扩大）|\(扩大\)|扩大)?会议|党委会|党委(?:（扩大）|\(扩大\))?(?=召开|举行)|党委(?=召开)"
+        ),
+    ),
 ]
 _ZH_MEETING = re.compile(r"召开|举行|开展|举办|召集|会议|集体学习")
-_ZH_CUT = re.compile(r"[，。、；：:,\s（）()]|上午|下午|晚上|日|受|由|昨天|昨日|今天|近日|日前|\d|主持|召开|举行|委托|开展")
+_ZH_CUT = re.compile(
+    r"[，。、；：:,\s（）()]|上午|下午|晚上|日|受|由|昨天|昨日|今天|近日|日前|\d|主持|召开|举行|委托|开展"
+)
 _ZH_VERB_TAIL = re.compile(r"(?:召开|举行|开展|举办|组织)$")
 ZH_ORG = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:集团有限公司|集团公司|集团|有限公司|股份公司|公司)")
 
@@ -120,7 +136,9 @@ def find_body(text: str, sentence: Span, *, chinese: bool) -> Body | None:
         match = pattern.search(text, sentence.start, sentence.end)
         if match:
             span = Span(*match.span())
-            host, host_span = _zh_host(text, sentence, span.start) if chinese else _en_host(text, sentence, span)
+            host, host_span = (
+                _zh_host(text, sentence, span.start) if chinese else _en_host(text, sentence, span)
+            )
             return Body(kind, span, host, host_span)
     return None
 
@@ -143,22 +161,42 @@ def main_host(text: str, within: Span, *, chinese: bool) -> tuple[str, Span | No
 
 # --- kind, ordinal, place --------------------------------------------------------------------
 
-_ORDINAL_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-        "fifteenth sixteenth seventeenth eighteenth nineteenth".split(),
-        start=1,
-    )
-}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "twentieth": 20, "thirtieth": 30, "fortieth": 40}
-_ORD = r"(\d{1,2}(?:st|nd|rd|th)|(?:twenty|thirty|forty|fifty)-?\w+|twentieth|thirtieth|fortieth|" + "|".join(_ORDINAL_WORDS) + r")"
+_ORDINAL_NAMES = re.findall(
+    r"\w+",
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+    "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
+)
+_ORDINAL_WORDS = {word: number for number, word in enumerate(_ORDINAL_NAMES, start=1)}
+_TENS = dict(zip(re.findall(r"\w+", "twenty thirty forty fifty"), (20, 30, 40, 50), strict=True))
+_TENS |= {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
+_ORD = (
+    r"(\d{1,2}(?:st|nd|rd|th)|(?:twenty|thirty|forty|fifty)-?\w+|twentieth|thirtieth|fortieth|"
+    + "|".join(_ORDINAL_WORDS)
+    + r")"
+)
 _EN_ORDINALS = [
-    re.compile(rf"\b(?:its|the)\s+{_ORD}\s+(?:such\s+|party\s+standing\s+committee\s+)?(?:meeting|session|collective study|study session|study)\b", re.I),
+    re.compile(
+        rf"\b(?:its|the)\s+{_ORD}\s+(?:such\s+|party\s+standing\s+committee\s+)?"
+        r"(?:meeting|session|collective study|study session|study)\b",
+        re.I,
+    ),
     re.compile(rf"\bfor\s+the\s+{_ORD}\s+time\s+(?:this year|in 20\d\d|of the year)", re.I),
 ]
 _ZH_ORDINAL = re.compile(r"第([0-9一二三四五六七八九十两〇零]{1,4})次")
-_ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "〇": 0, "零": 0}
+_ZH_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "〇": 0,
+    "零": 0,
+}
 
 
 def english_ordinal(word: str) -> int | None:
@@ -203,7 +241,7 @@ def chinese_number(text: str) -> int | None:
 
 
 def find_ordinal(text: str, within: Span, *, chinese: bool) -> tuple[int, Span] | None:
-    """"its 36th meeting of the year", "第36次": which meeting of the year this was."""
+    """ "its 36th meeting of the year", "第36次": which meeting of the year this was."""
     if chinese:
         match = _ZH_ORDINAL.search(text, within.start, within.end)
         value = chinese_number(match.group(1)) if match else None
@@ -244,12 +282,17 @@ def find_kind(text: str, within: Span, *, chinese: bool) -> str:
 
 
 _EN_PLACE = re.compile(
-    r"\b(?:in|at)\s+((?:Meeting|Conference)\s+Room\s+[\w-]+(?:\s+of\s+the\s+(?:group's\s+|company's\s+)?[\w' ]{2,40}?(?:building|tower|headquarters|centre|center))?"
+    r"\b(?:in|at)\s+((?:Meeting|Conference)\s+Room\s+[\w-]+"
+    r"(?:\s+of\s+the\s+(?:group's\s+|company's\s+)?[\w' ]{2,40}?"
+    r"(?:building|tower|headquarters|centre|center))?"
     r"|(?:a\s+)?meeting\s+room\s+of\s+the\s+[\w' ]{2,40}?(?:building|tower)"
-    r"|the\s+(?:group|company)'s\s+(?:headquarters|[\w ]{2,30}?(?:building|tower)))",
+    r"|the\s+(?:group|company)'s\s+"
+    r"(?:headquarters|[\w ]{2,30}?(?:building|tower)))",
     re.I,
 )
-_ZH_PLACE = re.compile(r"[在于]([\u4e00-\u9fff\w]{2,20}?(?:会议室|总部|大楼|礼堂|报告厅|会议中心))(?=召开|举行|开展|进行)?")
+_ZH_PLACE = re.compile(
+    r"[在于]([\u4e00-\u9fff\w]{2,20}?(?:会议室|总部|大楼|礼堂|报告厅|会议中心))(?=召开|举行|开展|进行)?"
+)
 
 
 def find_place(text: str, within: Span, *, chinese: bool) -> tuple[str, Span] | None:
@@ -265,14 +308,26 @@ def find_place(text: str, within: Span, *, chinese: bool) -> tuple[str, Span] | 
 _LIST = r"(?:⟨\d+⟩(?:\s*(?:,\s*(?:and\s+)?|and\s+|、|，|,|和|及)\s*⟨\d+⟩)*)"
 _EN_CHAIR = [
     re.compile(r"(?:chaired|presided\s+over|led|hosted|convened)\s+by\s+(⟨\d+⟩)", re.I),
-    re.compile(r"(⟨\d+⟩)\s*,?\s*(?:also\s+)?(?:chaired|presided|led|hosted|convened|was\s+in\s+the\s+chair)\b(?!\s+by)", re.I),
+    re.compile(
+        r"(⟨\d+⟩)\s*,?\s*(?:also\s+)?(?:chaired|presided|led|hosted|convened|was\s+in\s+the\s+chair)\b(?!\s+by)",
+        re.I,
+    ),
     re.compile(r"with\s+(⟨\d+⟩)\s+(?:presiding|in\s+the\s+chair)", re.I),
 ]
 _EN_PARTICIPANTS = [
     re.compile(rf"(?:attended|joined)\s+by\s+({_LIST})", re.I),
-    re.compile(rf"with\s+({_LIST})\s*,?\s+(?:also\s+)?(?:attending|in\s+attendance|present|taking\s+part|participating)", re.I),
-    re.compile(rf"({_LIST})\s*,?\s+(?:also\s+|both\s+)?(?:attended|took\s+part|participated|joined|were\s+present|was\s+present|were\s+in\s+attendance|sat\s+in)", re.I),
-    re.compile(rf"(?:attending|also\s+present|present|participating|also\s+attending)\s+(?:were|was)\s+({_LIST})", re.I),
+    re.compile(
+        rf"with\s+({_LIST})\s*,?\s+(?:also\s+)?(?:attending|in\s+attendance|present|taking\s+part|participating)",
+        re.I,
+    ),
+    re.compile(
+        rf"({_LIST})\s*,?\s+(?:also\s+|both\s+)?(?:attended|took\s+part|participated|joined|were\s+present|was\s+present|were\s+in\s+attendance|sat\s+in)",
+        re.I,
+    ),
+    re.compile(
+        rf"(?:attending|also\s+present|present|participating|also\s+attending)\s+(?:were|was)\s+({_LIST})",
+        re.I,
+    ),
     re.compile(rf"\bincluding\s+({_LIST})", re.I),
 ]
 _ZH_CHAIR = [
@@ -283,7 +338,9 @@ _ZH_CHAIR = [
 _ZH_PARTICIPANTS = [re.compile(rf"({_LIST})(?:等)?(?:同志)?(?:参加|出席|列席|参会|与会)")]
 
 
-def assign_roles(text: str, within: Span, people: list[Person], *, chinese: bool) -> tuple[Person | None, list[Person]]:
+def assign_roles(
+    text: str, within: Span, people: list[Person], *, chinese: bool
+) -> tuple[Person | None, list[Person]]:
     """The chair and participants named in a stretch of text, read from the verbs around the
     names ("chaired by", "attended", "主持", "出席", "受...委托")."""
     inside = [p for p in people if within.start <= p.whole.start and p.whole.end <= within.end]

@@ -35,7 +35,10 @@ class Person:
 # --- English ---------------------------------------------------------------------------------
 
 _TITLES = rf"{EN_TITLE}(?:\s*(?:,\s*(?:and\s+)?|and\s+|&\s+){EN_TITLE})*"
-_ORG = r"(?:the (?:group|company|Party Committee|board)|(?:[A-Z][\w'.-]*\s){0,5}(?:Group|Co\.|Company|Corporation|Holdings))"
+_ORG = (
+    r"(?:the (?:group|company|Party Committee|board)"
+    r"|(?:[A-Z][\w'.-]*\s){0,5}(?:Group|Co\.|Company|Corporation|Holdings))"
+)
 _LEFT = re.compile(rf"(?:(?:the |its |\b[A-Z][\w-]*'s )?)({_TITLES})\s+$", re.I)
 _RIGHT = re.compile(
     rf"\s*,\s*(?:both |all |the |its |(?:[A-Z][\w-]*(?:'s|’s) ))?(?:group's |company's )?({_TITLES})"
@@ -79,19 +82,19 @@ def english_people(text: str, within: Span, known: dict[str, str]) -> list[Perso
 
 
 def _share_backwards(found: list[Person], text: str, last: Person) -> None:
-    """"Kang Wei and Fan Ruoxi, both members of ...": the title belongs to every listed name."""
+    """ "Kang Wei and Fan Ruoxi, both members of ...": the title belongs to every listed name."""
     cursor = last.name.start
     for earlier in reversed(found):
-        if not _LIST_BEFORE.search(text[earlier.whole.end : cursor]) or text[earlier.whole.end : cursor].strip(
-            " ,and"
-        ):
+        if not _LIST_BEFORE.search(text[earlier.whole.end : cursor]) or text[
+            earlier.whole.end : cursor
+        ].strip(" ,and"):
             break
         earlier.posts += [PostMention(p.code, p.span, p.org) for p in last.posts]
         cursor = earlier.name.start
 
 
 def _share_plural_titles(found: list[Person], text: str) -> None:
-    """"Party Committee members Luo Wenbin, Qiao Shan and Ding Keyu": a plural title before the
+    """ "Party Committee members Luo Wenbin, Qiao Shan and Ding Keyu": a plural title before the
     first name of a list belongs to every name in it."""
     for index, person in enumerate(found):
         plural = [p for p in person.posts if p.span.end <= person.name.start and text[p.span.end - 1] == "s"]
@@ -141,7 +144,9 @@ def chinese_people(text: str, within: Span, known: dict[str, str]) -> list[Perso
     index = 0
     while index < len(titles):
         first = index
-        while index + 1 < len(titles) and _joined(text, within.start + titles[index][1], within.start + titles[index + 1][0]):
+        while index + 1 < len(titles) and _joined(
+            text, within.start + titles[index][1], within.start + titles[index + 1][0]
+        ):
             index += 1
         seq_start, seq_end = within.start + titles[first][0], within.start + titles[index][1]
         prefix = _ORG_PREFIX.search(text, max(within.start, seq_start - 14), seq_start)
@@ -156,16 +161,22 @@ def chinese_people(text: str, within: Span, known: dict[str, str]) -> list[Perso
         end = _name_after(text, seq_end, within.end, known)
         if not end:
             continue
-        whole_start = seq_start - len(org) if org and text[seq_start - len(org) : seq_start] == org else seq_start
+        whole_start = (
+            seq_start - len(org) if org and text[seq_start - len(org) : seq_start] == org else seq_start
+        )
         person = Person(Span(seq_end, end), Span(whole_start, end), text[seq_end:end], posts)
         found.append(person)
         taken.add(seq_end)
         cursor = end
         while text.startswith("、", cursor):
             nxt = _name_after(text, cursor + 1, within.end, known)
-            if not nxt or any(s == cursor + 1 for s, _, _ in [(within.start + a, 0, 0) for a, _, _ in titles]):
+            if not nxt or any(
+                s == cursor + 1 for s, _, _ in [(within.start + a, 0, 0) for a, _, _ in titles]
+            ):
                 break
-            found.append(Person(Span(cursor + 1, nxt), Span(cursor + 1, nxt), text[cursor + 1 : nxt], list(posts)))
+            found.append(
+                Person(Span(cursor + 1, nxt), Span(cursor + 1, nxt), text[cursor + 1 : nxt], list(posts))
+            )
             taken.add(cursor + 1)
             cursor = nxt
     found += _marked_names(text, within, known, taken)

@@ -12,6 +12,7 @@ from alignkg.errors import AlignkgError, DataError, Location
 from alignkg.ingest.draft import Draft, write_draft
 from alignkg.ingest.extraction import Extraction, extract
 from alignkg.ingest.gazetteer import Gazetteer, latin_key
+from alignkg.ingest.minutes import add_meeting
 from alignkg.ingest.reader import Document, read_document
 from alignkg.ingest.rows import Rows, short_hash, slug
 from alignkg.ingest.spans import is_chinese
@@ -43,24 +44,39 @@ def draft_document(document: Document, gazetteer: Gazetteer) -> tuple[Draft, Ext
         if not name:
             raise AlignkgError("a meeting is reported but no enterprise is named as its host", None)
         host = rows.organisation(name, meeting.body.host_span or extraction.host_span)
-        rows.meeting(meeting, host)
+        add_meeting(rows, meeting, host)
         if meeting.date and meeting.date.value is None:
             notes.append(f"The meeting date is given only as {meeting.date.words!r}; it is left empty.")
         if meeting.points:
-            notes.append(f"{len(meeting.points)} candidate priorities need a reviewer's paraphrase (label_en).")
+            notes.append(
+                f"{len(meeting.points)} candidate priorities need a reviewer's paraphrase (label_en)."
+            )
     publisher = ""
     if document.publisher:
         link = gazetteer.organisation(document.publisher)
         if link.id:
             publisher = link.id
-        elif latin_key(document.publisher) == latin_key(rows.label_en(rows.entities[0]["id"]) if rows.entities else ""):
+        elif latin_key(document.publisher) == latin_key(
+            rows.label_en(rows.entities[0]["id"]) if rows.entities else ""
+        ):
             publisher = rows.entities[0]["id"]
         elif not is_chinese(document.publisher):
-            publisher = rows.entity(slug(document.publisher), "org:Organization", document.publisher, "", None, "source:publisher", 0.8)
+            publisher = rows.entity(
+                slug(document.publisher),
+                "org:Organization",
+                document.publisher,
+                "",
+                None,
+                "source:publisher",
+                0.8,
+            )
     if [e for e in rows.entities if not e["label_en"]]:
         notes.append("Rows with an empty label_en need an English label before they can be accepted.")
     if rows.choices:
-        notes.append("Some names are close to existing entities: see choices, and use an existing id where it is the same.")
+        notes.append(
+            "Some names are close to existing entities: see choices, "
+            "and use an existing id where it is the same."
+        )
     where = f"Saved copy of {document.url}" if document.url else f"Input file {document.path.name}"
     issued = document.published.isoformat() if document.published else ""
     source = {
@@ -78,7 +94,9 @@ def draft_document(document: Document, gazetteer: Gazetteer) -> tuple[Draft, Ext
         "rule": f"source:{document.format}",
         "confidence": "1.00",
     }
-    draft = Draft(source, rows.entities, rows.statements, document.text, rows.choices, notes, str(document.path))
+    draft = Draft(
+        source, rows.entities, rows.statements, document.text, rows.choices, notes, str(document.path)
+    )
     return draft, extraction
 
 
@@ -120,4 +138,3 @@ def ingest(
         for draft in drafts:
             write_draft(draft, out_dir)
     return drafts
-

@@ -19,16 +19,25 @@ _EN_CUE = re.compile(
 _EN_SPEAKER = re.compile(
     r"^(?:(?:The|This|That)\s+(?:meeting|committee|session|study\s+group|group|leadership|members|participants)|It|He|She|They|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b",
 )
-_EN_NOT_SPEAKER = re.compile(r"^(?:Analysts?|Observers?|Critics|Investors|Experts|The\s+article|This\s+(?:article|report|text))\b", re.I)
-_EN_LIST_INTRO = re.compile(r"(?:tasks|priorities|requirements|measures|steps|points|following|demands|goals)[^.]*:\s*$", re.I)
+_EN_NOT_SPEAKER = re.compile(
+    r"^(?:Analysts?|Observers?|Critics|Investors|Experts|The\s+article|This\s+(?:article|report|text))\b",
+    re.I,
+)
+_EN_LIST_INTRO = re.compile(
+    r"(?:tasks|priorities|requirements|measures|steps|points|following|demands|goals)[^.]*:\s*$", re.I
+)
 _EN_ITEM = re.compile(r"\s*(?:[-*•·]|\d{1,2}[.)])\s+")
 
 _ZH_CUE = re.compile(
     r"(?:会议|会上|会议还|会议同时|会议一致|与会人员|学习|大家)?(?:指出|强调|要求|认为|提出|明确|部署|表示|号召)[，,：:]\s*"
 )
-_ZH_SPEAKER = re.compile(r"(?:会议|会上|会议还|会议同时|[\u4e00-\u9fff]{2,4})(?=(?:还|同时|进一步|并)?(?:指出|强调|要求|认为|提出|明确|部署|表示|号召))")
+_ZH_SPEAKER = re.compile(
+    r"(?:会议|会上|会议还|会议同时|[\u4e00-\u9fff]{2,4})(?=(?:还|同时|进一步|并)?(?:指出|强调|要求|认为|提出|明确|部署|表示|号召))"
+)
 _ZH_LIST_INTRO = re.compile(r"(?:要求|意见|部署|任务|举措|措施)[:：]\s*$")
-_ZH_ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,2}是|[（(]?[一二三四五六七八九十]{1,2}[)）、]|\d{1,2}[.、．])")
+_ZH_ITEM = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,2}是|[（(]?[一二三四五六七八九十]{1,2}[)）、]|\d{1,2}[.、．])"
+)
 _ZH_ITEM_INSIDE = re.compile(r"[一二三四五六七八九十]{1,2}是")
 
 
@@ -100,7 +109,10 @@ def chinese_points(text: str, paragraphs: list[Span]) -> list[Point]:
 def _clause_points(text: str, clause: Span, cue: str, speaker: str) -> list[Point]:
     """A clause that opens with another cue (会议强调，...) starts its point after that cue."""
     inner = _ZH_CUE.match(text, clause.start)
-    head = re.match(r"(?:会议|会上|[\u4e00-\u9fff]{2,4})(?=(?:还|同时)?(?:指出|强调|要求|认为|提出))", text[clause.start : clause.end])
+    head = re.match(
+        r"(?:会议|会上|[\u4e00-\u9fff]{2,4})(?=(?:还|同时)?(?:指出|强调|要求|认为|提出))",
+        text[clause.start : clause.end],
+    )
     start = clause.start
     if head:
         again = _ZH_CUE.match(text, clause.start + head.end())

@@ -23,17 +23,41 @@ POST_KINDS = {
     kind.code: kind
     for kind in [
         PostKind("party-secretary", "ak:PartySecretary", "party-committee", "Party Secretary", "党委书记"),
-        PostKind("vice-party-secretary", "ak:VicePartySecretary", "party-committee", "Vice Party Secretary", "党委副书记"),
-        PostKind("standing-committee-member", "ak:PartyPost", "standing-committee", "Party Standing Committee member", "党委常委"),
-        PostKind("party-committee-member", "ak:PartyPost", "party-committee", "Party Committee member", "党委委员"),
-        PostKind("discipline-secretary", "ak:PartyPost", "party-committee", "Discipline Inspection Secretary", "纪委书记"),
+        PostKind(
+            "vice-party-secretary",
+            "ak:VicePartySecretary",
+            "party-committee",
+            "Vice Party Secretary",
+            "党委副书记",
+        ),
+        PostKind(
+            "standing-committee-member",
+            "ak:PartyPost",
+            "standing-committee",
+            "Party Standing Committee member",
+            "党委常委",
+        ),
+        PostKind(
+            "party-committee-member", "ak:PartyPost", "party-committee", "Party Committee member", "党委委员"
+        ),
+        PostKind(
+            "discipline-secretary",
+            "ak:PartyPost",
+            "party-committee",
+            "Discipline Inspection Secretary",
+            "纪委书记",
+        ),
         PostKind("chairman", "ak:Chairman", "enterprise", "Chairman", "董事长"),
         PostKind("vice-chairman", "ak:CorporatePost", "enterprise", "Vice Chairman", "副董事长"),
         PostKind("general-manager", "ak:GeneralManager", "enterprise", "General Manager", "总经理"),
-        PostKind("deputy-general-manager", "ak:CorporatePost", "enterprise", "Deputy General Manager", "副总经理"),
+        PostKind(
+            "deputy-general-manager", "ak:CorporatePost", "enterprise", "Deputy General Manager", "副总经理"
+        ),
         PostKind("chief-accountant", "ak:CorporatePost", "enterprise", "Chief Accountant", "总会计师"),
         PostKind("chief-engineer", "ak:CorporatePost", "enterprise", "Chief Engineer", "总工程师"),
-        PostKind("chief-legal-counsel", "ak:CorporatePost", "enterprise", "Chief Legal Counsel", "总法律顾问"),
+        PostKind(
+            "chief-legal-counsel", "ak:CorporatePost", "enterprise", "Chief Legal Counsel", "总法律顾问"
+        ),
         PostKind("employee-director", "ak:CorporatePost", "enterprise", "Employee Director", "职工董事"),
         PostKind("director", "ak:CorporatePost", "enterprise", "Director", "董事"),
         PostKind("union-chair", "org:Post", "enterprise", "Trade Union Chair", "工会主席"),
@@ -81,9 +105,18 @@ _EN_TITLES = [
     (r"(?:vice|deputy) (?:party )?secretary of the (?:party )?committee", "vice-party-secretary"),
     (r"(?:vice|deputy) party (?:committee )?secretary", "vice-party-secretary"),
     (r"secretary of the discipline inspection commission", "discipline-secretary"),
-    (r"(?:discipline inspection (?:commission )?(?:secretary|chief)|discipline chief)", "discipline-secretary"),
-    (r"(?:secretary of the (?:party )?committee|party (?:committee )?secretary|party chief)", "party-secretary"),
-    (r"(?:members? of the (?:party )?standing committee|(?:party )?standing committee members?)", "standing-committee-member"),
+    (
+        r"(?:discipline inspection (?:commission )?(?:secretary|chief)|discipline chief)",
+        "discipline-secretary",
+    ),
+    (
+        r"(?:secretary of the (?:party )?committee|party (?:committee )?secretary|party chief)",
+        "party-secretary",
+    ),
+    (
+        r"(?:members? of the (?:party )?standing committee|(?:party )?standing committee members?)",
+        "standing-committee-member",
+    ),
     (r"(?:members? of the party committee|party committee members?)", "party-committee-member"),
     (r"(?:deputy|vice) general manager", "deputy-general-manager"),
     (r"general manager", "general-manager"),
@@ -101,7 +134,9 @@ _EN_TITLES = [
 ]
 EN_TITLE = r"(?:" + "|".join(p for p, _ in _EN_TITLES) + r")"
 _EN_COMPILED = [(re.compile(p + r"$", re.I), code) for p, code in _EN_TITLES]
-_EN_FINDER = re.compile(r"\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_EN_TITLES)) + r")\b", re.I)
+_EN_FINDER = re.compile(
+    r"\b(?:" + "|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_EN_TITLES)) + r")\b", re.I
+)
 
 
 def english_titles(phrase: str) -> list[tuple[int, int, str]]:

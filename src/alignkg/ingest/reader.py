@@ -131,6 +131,7 @@ _HTML_LANG = re.compile(r"<html[^>]*\slang\s*=\s*[\"']?([A-Za-z-]+)", re.I)
 
 def _html_document(path: Path, raw: bytes) -> Document:
     import trafilatura  # imported here: only pages need it, and it is slow to import
+    from trafilatura.settings import Document as PageDocument
     from trafilatura.settings import use_config
 
     declared = _CHARSET.search(raw[:4096])
@@ -148,8 +149,8 @@ def _html_document(path: Path, raw: bytes) -> Document:
         date_extraction_params={"extensive_search": False, "original_date": True},
         config=config,
     )
-    text = (result.text if result is not None else "") or ""
-    if not text.strip():
+    text = (result.text or "") if isinstance(result, PageDocument) else ""
+    if not isinstance(result, PageDocument) or not text.strip():
         raise AlignkgError("page has no main text to read (is it an index or a login page?)", Location(path))
     published = None
     if result.date:
@@ -180,7 +181,9 @@ def _language(path: Path, declared: str, text: str, override: str | None) -> str
     wanted = (override or "").strip()
     if wanted:
         if wanted.lower().startswith("zh") != detected.startswith("zh"):
-            raise AlignkgError(f"language {wanted!r} was given, but the text reads as {detected}", Location(path))
+            raise AlignkgError(
+                f"language {wanted!r} was given, but the text reads as {detected}", Location(path)
+            )
         return detected if wanted.lower() == "zh" else wanted
     return detected
 
@@ -215,7 +218,9 @@ def read_document(
         raise AlignkgError("file has no text after its front matter", Location(file))
     when = doc.published
     if published is not None:
-        when = published if isinstance(published, dt.date) else _parse_date(file, published, "publication date")
+        when = (
+            published if isinstance(published, dt.date) else _parse_date(file, published, "publication date")
+        )
     return Document(
         path=doc.path,
         text=doc.text,

@@ -10,11 +10,8 @@ from dataclasses import dataclass, field
 
 from pypinyin import lazy_pinyin
 
-from alignkg.ingest.dates import evidence as date_evidence
-from alignkg.ingest.directives import WHAT_LABEL, Directive
 from alignkg.ingest.extraction import Extraction
 from alignkg.ingest.gazetteer import Gazetteer, Link, latin_key
-from alignkg.ingest.meetings import Meeting
 from alignkg.ingest.names import pinyin_of_name
 from alignkg.ingest.people import Person, PostMention
 from alignkg.ingest.posts import POST_KINDS
@@ -24,10 +21,29 @@ Row = dict[str, str]
 
 BODY_CLASSES = {
     "party-committee": ("ak:PartyCommittee", "party-committee", "Party Committee", "党委"),
-    "standing-committee": ("ak:PartyStandingCommittee", "party-standing-committee", "Party Standing Committee", "党委常委会"),
-    "study-group": ("org:OrganizationalUnit", "party-committee-study-group", "Party Committee theoretical study centre group", "党委理论学习中心组"),
+    "standing-committee": (
+        "ak:PartyStandingCommittee",
+        "party-standing-committee",
+        "Party Standing Committee",
+        "党委常委会",
+    ),
+    "study-group": (
+        "org:OrganizationalUnit",
+        "party-committee-study-group",
+        "Party Committee theoretical study centre group",
+        "党委理论学习中心组",
+    ),
 }
-_GENERIC_ORGS = {"", "集团", "公司", "集团公司", "the group", "the company", "the board", "the party committee"}
+_GENERIC_ORGS = {
+    "",
+    "集团",
+    "公司",
+    "集团公司",
+    "the group",
+    "the company",
+    "the board",
+    "the party committee",
+}
 
 
 def slug(text: str) -> str:
@@ -75,13 +91,23 @@ class Rows:
     def free_id(self, wanted: str) -> str:
         """``wanted``, or it with a number added, so as not to take another source's id."""
         candidate, number = wanted, 2
-        while candidate in self.gazetteer.entries and self.gazetteer.entries[candidate].source != self.source_id:
+        while (
+            candidate in self.gazetteer.entries and self.gazetteer.entries[candidate].source != self.source_id
+        ):
             candidate = f"{wanted}-{number}"
             number += 1
         return candidate
 
     def entity(
-        self, wanted: str, cls: str, label_en: str, label_zh: str, span: Span | None, rule: str, confidence: float, description: str = ""
+        self,
+        wanted: str,
+        cls: str,
+        label_en: str,
+        label_zh: str,
+        span: Span | None,
+        rule: str,
+        confidence: float,
+        description: str = "",
     ) -> str:
         """Add a new entity (once per id) and return its id."""
         entity_id = self.free_id(wanted)
@@ -105,10 +131,26 @@ class Rows:
         return entity_id
 
     def statement(
-        self, subject: str, predicate: str, obj: str, span: Span | None, rule: str, confidence: float, evidence: str, *, value: str = "", datatype: str = ""
+        self,
+        subject: str,
+        predicate: str,
+        obj: str,
+        span: Span | None,
+        rule: str,
+        confidence: float,
+        evidence: str,
+        *,
+        value: str = "",
+        datatype: str = "",
     ) -> None:
         """Add one statement row (a repeat of the same fact is left out)."""
-        if any(s["subject"] == subject and s["predicate"] == predicate and s["object"] == obj and s["value"] == value for s in self.statements):
+        if any(
+            s["subject"] == subject
+            and s["predicate"] == predicate
+            and s["object"] == obj
+            and s["value"] == value
+            for s in self.statements
+        ):
             return
         where = self._where(span)
         self.statements.append(
@@ -203,9 +245,25 @@ class Rows:
             0.85 if host_en else 0.4,
         )
         if kind == "party-committee":
-            self.statement(entity_id, "org:unitOf", host, span, "body:unit-of-host", 0.85, f"The text names the {name_en} of its host enterprise.")
+            self.statement(
+                entity_id,
+                "org:unitOf",
+                host,
+                span,
+                "body:unit-of-host",
+                0.85,
+                f"The text names the {name_en} of its host enterprise.",
+            )
         else:
-            self.statement(entity_id, "org:subOrganizationOf", committee, span, f"body:{kind}", 0.85, f"The {name_en} belongs to the host's Party Committee.")
+            self.statement(
+                entity_id,
+                "org:subOrganizationOf",
+                committee,
+                span,
+                f"body:{kind}",
+                0.85,
+                f"The {name_en} belongs to the host's Party Committee.",
+            )
         return entity_id
 
     # --- people and posts ------------------------------------------------------------------
@@ -219,8 +277,20 @@ class Rows:
         chinese = is_chinese(person.key)
         label_en = pinyin_of_name(person.key) if chinese else person.key
         confidence = 0.6 if link.choices else (0.8 if chinese else 0.9)
-        rule = "person:new" + ("; English label is the pinyin" if chinese else "") + ("; near matches offered" if link.choices else "")
-        entity_id = self.entity(slug(latin_key(label_en) and label_en), "foaf:Person", label_en, person.key if chinese else "", person.name, rule, confidence)
+        rule = (
+            "person:new"
+            + ("; English label is the pinyin" if chinese else "")
+            + ("; near matches offered" if link.choices else "")
+        )
+        entity_id = self.entity(
+            slug(label_en),
+            "foaf:Person",
+            label_en,
+            person.key if chinese else "",
+            person.name,
+            rule,
+            confidence,
+        )
         self._offer(entity_id, person.key, link)
         return entity_id
 
@@ -237,8 +307,9 @@ class Rows:
                 held_in = self.body("standing-committee", org, post.span)
             else:
                 held_in = self.party_committee(org, post.span)
-            post_id = self.gazetteer.part(kind.cls, "org:postIn", held_in) if kind.cls != "ak:PartyPost" or True else None
+            post_id = self.gazetteer.part(kind.cls, "org:postIn", held_in)
             if post_id and kind.cls in ("ak:PartyPost", "ak:CorporatePost", "org:Post"):
+                # several kinds share these classes: the existing post must be of this kind
                 entry = self.gazetteer.entries[post_id]
                 post_id = post_id if latin_key(entry.label_en).startswith(latin_key(kind.en)) else None
             if not post_id:
@@ -252,9 +323,27 @@ class Rows:
                     f"post:{kind.code}",
                     0.85 if org_en else 0.4,
                 )
-                self.statement(post_id, "org:postIn", held_in, post.span, f"post:{kind.code}", 0.85, f"A {kind.en} post exists in {self.label_en(held_in) or 'the organisation named'}.")
+                self.statement(
+                    post_id,
+                    "org:postIn",
+                    held_in,
+                    post.span,
+                    f"post:{kind.code}",
+                    0.85,
+                    f"A {kind.en} post exists in {self.label_en(held_in) or 'the organisation named'}.",
+                )
             name = self.label_en(person_id) or person.key
-            self.statement(person_id, "org:holds", post_id, Span(post.span.start, person.name.end) if post.span.start < person.name.start else Span(person.name.start, post.span.end), f"post:{kind.code}", 0.85, f"The text gives {name} the title {kind.en}.")
+            self.statement(
+                person_id,
+                "org:holds",
+                post_id,
+                Span(post.span.start, person.name.end)
+                if post.span.start < person.name.start
+                else Span(person.name.start, post.span.end),
+                f"post:{kind.code}",
+                0.85,
+                f"The text gives {name} the title {kind.en}.",
+            )
 
     def _post_org(self, post: PostMention, host: str) -> str:
         if post.org.strip().lower() in _GENERIC_ORGS:
@@ -268,75 +357,3 @@ class Rows:
         if is_chinese(post.org) and post.org in (self.label_zh(host), self.extraction.host):
             return host
         return host
-
-    # --- meetings --------------------------------------------------------------------------
-
-    def meeting(self, meeting: Meeting, host: str) -> None:
-        """The meeting and everything said about it."""
-        body = self.body(meeting.body.kind, host, meeting.body.span)
-        date = meeting.date.value.isoformat() if meeting.date and meeting.date.value else ""
-        existing = self.gazetteer.meeting(body, date) if date else None
-        body_en = self.label_en(body)
-        if existing:
-            meeting_id = existing
-        else:
-            day = f"{meeting.date.value.day} {meeting.date.value:%B %Y}" if meeting.date and meeting.date.value else ""
-            label = f"{body_en} {meeting.kind} of {day}" if body_en and day else (f"{body_en} {meeting.kind}, date not stated" if body_en else "")
-            words = meeting.date.words if meeting.date and not meeting.date.value else ""
-            description = f"The text gives the date only as {words!r}; the year is not stated." if words else ""
-            meeting_id = self.entity(
-                f"meeting-{host}-{date or self.source_id}", "ak:Meeting", label, "", meeting.trigger, f"meeting:{meeting.kind}", 0.85 if label else 0.4, description
-            )
-        self.statement(meeting_id, "ak:convenedBy", body, meeting.body.span, f"meeting:body:{meeting.body.kind}", 0.9, f"The text names the {body_en or 'body'} as the body that met.")
-        published = self.extraction.document.published
-        if meeting.date and meeting.date.value:
-            confidence = {"stated": 0.95, "year-from-text": 0.9, "year-from-publication": 0.85}.get(meeting.date.how, 0.8)
-            self.statement(meeting_id, "dcterms:date", "", meeting.date.span, f"date:{meeting.date.how}", confidence, date_evidence(meeting.date, published), value=date, datatype="xsd:date")
-        if meeting.ordinal:
-            self.statement(meeting_id, "ak:ordinalInYear", "", meeting.ordinal_span, "meeting:ordinal", 0.9, f"The text calls it meeting number {meeting.ordinal} of the year.", value=str(meeting.ordinal), datatype="xsd:positiveInteger")
-        if meeting.place and meeting.place_span:
-            chinese = is_chinese(meeting.place)
-            place = self.entity(f"place-{meeting_id}", "schema:Place", "" if chinese else meeting.place, meeting.place if chinese else "", meeting.place_span, "meeting:place", 0.4 if chinese else 0.6)
-            self.statement(meeting_id, "schema:location", place, meeting.place_span, "meeting:place", 0.6, "The text says where the meeting was held.")
-        people = ([meeting.chair] if meeting.chair else []) + meeting.participants
-        for person in people:
-            person_id = self.person(person)
-            self.posts(person_id, person, host)
-            name = self.label_en(person_id) or person.key
-            if person is meeting.chair:
-                self.statement(meeting_id, "ak:chairedBy", person_id, person.whole, "meeting:chair", 0.9, f"The text names {name} as chair of the meeting.")
-            else:
-                self.statement(meeting_id, "ak:attendedBy", person_id, person.whole, "meeting:participant", 0.85, f"The text lists {name} among those taking part.")
-        for directive in meeting.directives:
-            self.directive(meeting_id, directive)
-        for number, point in enumerate(meeting.points, start=1):
-            priority = self.entity(f"priority-{meeting_id}-{number}", "ak:Priority", "", "", point.span, f"point:{point.cue}; paraphrase as a priority or measure", 0.5)
-            self.statement(meeting_id, "ak:setsPriority", priority, point.span, f"point:{point.cue}", 0.5, "A point the meeting made, to be paraphrased by a reviewer.")
-            self.statement(priority, "ak:ordinal", "", point.span, "point:order", 0.5, f"Point {number} in the order the text gives.", value=str(number), datatype="xsd:positiveInteger")
-
-    def directive(self, meeting_id: str, directive: Directive) -> None:
-        """A directive the meeting studied, attributed to its issuer."""
-        issuer = self.person(Person(directive.issuer_span, directive.issuer_span, directive.issuer))
-        issuer_en = self.label_en(issuer) or directive.issuer
-        what = WHAT_LABEL[directive.what]
-        chinese = is_chinese(directive.occasion + directive.title + directive.issuer)
-        if chinese or not (directive.occasion or directive.title):
-            label_en = f"{issuer_en}'s {what}"
-            detail = directive.occasion or directive.title
-        else:
-            label_en = f"{issuer_en}'s {what} {directive.prep} {directive.occasion}".replace("  ", " ").strip() if directive.occasion else f"{issuer_en}'s {what} {directive.title!r}"
-            detail = ""
-        text = self.extraction.norm
-        label_zh = text[directive.span.start : directive.span.end] if chinese and directive.span else ""
-        key = slug(directive.occasion or directive.title) if not chinese else short_hash(label_zh or directive.what)
-        directive_id = self.entity(
-            f"directive-{issuer}-{directive.what}-{key}"[:80].rstrip("-"),
-            "ak:NationalDirective",
-            label_en,
-            label_zh,
-            directive.span,
-            f"directive:{directive.what}" + ("; English label lacks the occasion" if detail else ""),
-            0.6 if detail else 0.8,
-        )
-        self.statement(meeting_id, "ak:implements", directive_id, directive.span, f"directive:{directive.what}", 0.6 if detail else 0.8, f"The meeting studied {label_en}.")
-        self.statement(directive_id, "ak:issuedBy", issuer, directive.issuer_span, "directive:issuer", 0.9, f"The directive is attributed to {issuer_en}.")

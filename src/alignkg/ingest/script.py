@@ -18,13 +18,15 @@ import opencc
 Converter = Callable[[str], str]
 
 # Typographic characters read as their plain forms, one for one.
-_PLAIN = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u3000": " "})
+_PLAIN = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ", "\u3000": " "}
+)
 
 
 @lru_cache(maxsize=1)
 def _t2s() -> Converter:
     converter = opencc.OpenCC("t2s")
-    return converter.convert  # type: ignore[no-any-return]
+    return converter.convert
 
 
 def _per_character(text: str, convert: Converter) -> str:

@@ -64,7 +64,9 @@ def trim(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-_LIST_ITEM = re.compile(r"\s*(?:[-*•·]\s|\d{1,2}[.)、．]\s*|[（(]?[一二三四五六七八九十]{1,2}[)）、]|[一二三四五六七八九十]{1,2}是)")
+_LIST_ITEM = re.compile(
+    r"\s*(?:[-*•·]\s|\d{1,2}[.)、．]\s*|[（(]?[一二三四五六七八九十]{1,2}[)）、]|[一二三四五六七八九十]{1,2}是)"
+)
 
 
 def paragraphs(text: str) -> list[Span]:
@@ -102,7 +104,9 @@ def trim_space(text: str, span: Span) -> Span:
 
 
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?=\s+[A-Z\"“(]|\s*$)")
-_ABBREVIATION = re.compile(r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Co|Ltd|Mr|Ms|Dr|St)|\b[A-Z])$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|No|Co|Ltd|Mr|Ms|Dr|St)|\b[A-Z])$"
+)
 
 
 def sentences(text: str, within: Span) -> list[Span]:
