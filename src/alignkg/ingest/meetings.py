@@ -166,8 +166,8 @@ _ORDINAL_NAMES = re.findall(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
     "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
 )
-_ORDINAL_WORDS = {word: number for number, word in enumerate(_ORDINAL_NAMES, start=1)}
-_TENS = dict(zip(re.findall(r"\w+", "twenty thirty forty fifty"), (20, 30, 40, 50), strict=True))
+_ORDINAL_WORDS: dict[str, int] = {word: number for number, word in enumerate(_ORDINAL_NAMES, start=1)}
+_TENS: dict[str, int] = dict(zip(re.findall(r"\w+", "twenty thirty forty fifty"), (20, 30, 40, 50), strict=True))
 _TENS |= {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
 _ORD = (
     r"(\d{1,2}(?:st|nd|rd|th)|(?:twenty|thirty|forty|fifty)-?\w+|twentieth|thirtieth|fortieth|"

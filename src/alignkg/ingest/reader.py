@@ -150,7 +150,7 @@ def _html_document(path: Path, raw: bytes) -> Document:
         config=config,
     )
     text = (result.text or "") if isinstance(result, PageDocument) else ""
-    if not isinstance(result, PageDocument) or not text.strip():
+    if not isinstance(result, PageDocument) or not _has_prose(text):
         raise AlignkgError("page has no main text to read (is it an index or a login page?)", Location(path))
     published = None
     if result.date:
@@ -167,6 +167,12 @@ def _html_document(path: Path, raw: bytes) -> Document:
         published=published,
         url=result.url or "",
     )
+
+
+def _has_prose(text: str) -> bool:
+    """True if some line reads as prose (eight words, or twelve Chinese characters), not only
+    menu entries and link titles."""
+    return any(len(line.split()) >= 8 or len(re.findall(r"[\u4e00-\u9fff]", line)) >= 12 for line in text.splitlines())
 
 
 def detect_language(text: str) -> str:
