@@ -43,7 +43,9 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         ("weather.txt", b"Rain is expected across the north tomorrow.", "no meeting found"),
     ],
 )
-def test_bad_input_names_the_file_and_writes_nothing(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+def test_bad_input_names_the_file_and_writes_nothing(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
     path = write(tmp_path, name, data)
     out = tmp_path / "drafts"
     with pytest.raises(AlignkgError, match=message) as caught:
@@ -73,7 +75,9 @@ def test_explicit_options_override_the_file(tmp_path: Path) -> None:
 
 
 def test_spans_index_the_original_traditional_text(tmp_path: Path) -> None:
-    (draft,) = ingest([FIXTURES / "zh_lanshui_trad.txt"], published="2024-06-27", data_dir=ROOT / "data", out_dir=None)
+    (draft,) = ingest(
+        [FIXTURES / "zh_lanshui_trad.txt"], published="2024-06-27", data_dir=ROOT / "data", out_dir=None
+    )
     original = (FIXTURES / "zh_lanshui_trad.txt").read_text(encoding="utf-8")
     assert draft.text == original
     rows = [r for r in draft.entities + draft.statements if r["start"]]
@@ -96,7 +100,9 @@ def test_conversion_that_changes_length_falls_back_to_characters() -> None:
 
 
 def test_quotes_are_short() -> None:
-    drafts = ingest(sorted(FIXTURES.glob("*.txt")), data_dir=ROOT / "data", out_dir=None, published="2025-04-30")
+    drafts = ingest(
+        sorted(FIXTURES.glob("*.txt")), data_dir=ROOT / "data", out_dir=None, published="2025-04-30"
+    )
     for draft in drafts:
         for row in draft.entities + draft.statements:
             quote = row["quote"]
@@ -116,7 +122,13 @@ def test_json_shape_and_draft_folder_read_back(tmp_path: Path) -> None:
     dated = next(s for s in data["statements"] if s["predicate"] == "dcterms:date")
     assert isinstance(dated["start"], int) and isinstance(dated["confidence"], float)
     folder = tmp_path / draft.source_id
-    assert sorted(p.name for p in folder.iterdir()) == ["draft.json", "entities.csv", "source.csv", "statements.csv", "text.txt"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "draft.json",
+        "entities.csv",
+        "source.csv",
+        "statements.csv",
+        "text.txt",
+    ]
     assert Draft.from_json((folder / "draft.json").read_text(encoding="utf-8")).to_json() == draft.to_json()
     again = read_draft(folder)
     assert [r["id"] for r in again.entities] == [r["id"] for r in draft.entities]
@@ -129,7 +141,9 @@ def test_same_input_gives_byte_identical_drafts(tmp_path: Path) -> None:
     ingest(paths, published="2025-01-10", data_dir=ROOT / "data", out_dir=tmp_path / "b")
     for draft in first:
         for name in ("source.csv", "entities.csv", "statements.csv", "draft.json"):
-            assert (tmp_path / "a" / draft.source_id / name).read_bytes() == (tmp_path / "b" / draft.source_id / name).read_bytes()
+            assert (tmp_path / "a" / draft.source_id / name).read_bytes() == (
+                tmp_path / "b" / draft.source_id / name
+            ).read_bytes()
 
 
 def test_unresolved_date_keeps_the_words_and_no_date_row(tmp_path: Path) -> None:
@@ -195,4 +209,6 @@ def test_reading_a_page_makes_no_connection(tmp_path: Path, monkeypatch: pytest.
         thread.join()
         listener.close()
     assert attempts == [] and accepted == []
-    assert "Gu Wenhai" in draft.text and draft.source["description"].startswith("Saved copy of http://127.0.0.1")
+    assert "Gu Wenhai" in draft.text and draft.source["description"].startswith(
+        "Saved copy of http://127.0.0.1"
+    )

@@ -132,7 +132,11 @@ def test_the_person_entrusted_to_preside_is_the_chair(tmp_path: Path) -> None:
     ("text", "kind", "host"),
     [
         ("On May 8, Aster Tin Group's Party Committee held a meeting.", "party-committee", "Aster Tin Group"),
-        ("On May 8, the Party Standing Committee of Aster Tin Group met.", "standing-committee", "Aster Tin Group"),
+        (
+            "On May 8, the Party Standing Committee of Aster Tin Group met.",
+            "standing-committee",
+            "Aster Tin Group",
+        ),
         (
             "On May 8, the Party Committee theoretical study centre group of Aster Tin Group held a session.",
             "study-group",
@@ -148,7 +152,11 @@ def test_body_and_host(tmp_path: Path, text: str, kind: str, host: str) -> None:
 
 
 def test_ordinal_and_place(tmp_path: Path) -> None:
-    x = run(tmp_path, "On May 8, Aster Tin Group's Party Committee held its 36th meeting of the year in Meeting Room 5.", "2024-05-09")
+    x = run(
+        tmp_path,
+        "On May 8, Aster Tin Group's Party Committee held its 36th meeting of the year in Meeting Room 5.",
+        "2024-05-09",
+    )
     assert x.meetings[0].ordinal == 36 and x.meetings[0].place == "Meeting Room 5"
     x = run(tmp_path, "5月8日，阿斯特锡业集团党委常委会召开2024年第十八次会议。", "2024-05-09")
     assert x.meetings[0].ordinal == 18
@@ -183,7 +191,10 @@ def test_chinese_directives_listed_with_he(tmp_path: Path) -> None:
         "5月8日，阿斯特锡业集团党委召开会议，传达学习习近平总书记在全国科技大会上的重要讲话精神和对防汛工作作出的重要指示精神。",
         "2024-05-09",
     )
-    assert [(d.what, d.occasion) for d in x.meetings[0].directives] == [("speech", "全国科技大会"), ("instructions", "防汛工作")]
+    assert [(d.what, d.occasion) for d in x.meetings[0].directives] == [
+        ("speech", "全国科技大会"),
+        ("instructions", "防汛工作"),
+    ]
 
 
 def test_points_after_cues_are_candidates(tmp_path: Path) -> None:
@@ -199,7 +210,11 @@ def test_points_after_cues_are_candidates(tmp_path: Path) -> None:
         "Analysts said prices would rise.\n\nThe tasks set were:\n\n- Cut waste.\n- Train staff.",
         "2024-05-09",
     )
-    assert [span_text(x, p.span) for p in x.meetings[0].points] == ["costs must fall", "Cut waste", "Train staff"]
+    assert [span_text(x, p.span) for p in x.meetings[0].points] == [
+        "costs must fall",
+        "Cut waste",
+        "Train staff",
+    ]
 
 
 # --- linking ---------------------------------------------------------------------------------
