@@ -37,7 +37,8 @@ def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
         (
             "index.html",
             b"<html><head><title>Index</title></head><body><nav><a href='/'>Home</a> <a href='/news'>News</a>"
-            b"</nav><ul><li><a href='/1'>Story one</a></li><li><a href='/2'>Story two</a></li></ul></body></html>",
+            b"</nav><ul><li><a href='/1'>Story one</a></li><li><a href='/2'>Story two</a></li></ul>"
+            b"</body></html>",
             "no main text",
         ),
         ("weather.txt", b"Rain is expected across the north tomorrow.", "no meeting found"),

@@ -66,7 +66,7 @@ def latin_key(text: str) -> str:
     """A label reduced for matching: no accents, case, spaces or punctuation.
 
     >>> latin_key("Meng  Fanying"), latin_key("Baogang Group's")
-    ('mengfanying', 'baogangroups')
+    ('mengfanying', 'baoganggroups')
     """
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.sub(r"[^0-9a-z]", "", plain.lower())

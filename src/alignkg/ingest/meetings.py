@@ -167,7 +167,7 @@ _ORDINAL_NAMES = re.findall(
     "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth",
 )
 _ORDINAL_WORDS: dict[str, int] = {word: number for number, word in enumerate(_ORDINAL_NAMES, start=1)}
-_TENS: dict[str, int] = dict(zip(re.findall(r"\w+", "twenty thirty forty fifty"), (20, 30, 40, 50), strict=True))
+_TENS: dict[str, int] = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 _TENS |= {"twentieth": 20, "thirtieth": 30, "fortieth": 40}
 _ORD = (
     r"(\d{1,2}(?:st|nd|rd|th)|(?:twenty|thirty|forty|fifty)-?\w+|twentieth|thirtieth|fortieth|"

@@ -172,7 +172,8 @@ def _html_document(path: Path, raw: bytes) -> Document:
 def _has_prose(text: str) -> bool:
     """True if some line reads as prose (eight words, or twelve Chinese characters), not only
     menu entries and link titles."""
-    return any(len(line.split()) >= 8 or len(re.findall(r"[\u4e00-\u9fff]", line)) >= 12 for line in text.splitlines())
+    lines = text.splitlines()
+    return any(len(line.split()) >= 8 or len(re.findall(r"[\u4e00-\u9fff]", line)) >= 12 for line in lines)
 
 
 def detect_language(text: str) -> str:
