@@ -246,3 +246,13 @@ def test_aliases_column_is_read_when_present(tmp_path: Path) -> None:
 
 def test_traditional_text_reads_as_simplified_for_matching() -> None:
     assert to_simplified("黨委書記、董事長") == "党委书记、董事长"
+
+
+def test_a_directive_date_is_kept_where_the_text_states_it(tmp_path: Path) -> None:
+    x = run(
+        tmp_path,
+        "5月8日，阿斯特锡业集团党委召开会议，传达学习习近平总书记5月6日在全国科技大会上的重要讲话精神。",
+        "2024-05-09",
+    )
+    (directive,) = x.meetings[0].directives
+    assert directive.date is not None and directive.date.value == dt.date(2024, 5, 6)

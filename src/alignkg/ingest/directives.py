@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from alignkg.ingest.dates import DateMention
 from alignkg.ingest.spans import Span
 
 WHAT_EN = {
@@ -65,6 +66,7 @@ class Directive:
     title: str = ""
     span: Span | None = None
     prep: str = ""  # the English preposition before the occasion ("at", "on", "to")
+    date: DateMention | None = None  # the day the directive was given, where the text states it
 
 
 # Leaders whose words readouts call directives; more are recognised from the gazetteer.
@@ -101,7 +103,7 @@ _ZH_FRAME = (
     r"|[给致](?P<to>[^，。；、]{2,30}?)的|在《求是》杂志发表的)?"
 )
 _ZH_DIRECTIVE = re.compile(
-    rf"(?P<issuer>习近平)(?:总书记|同志|主席)?{_ZH_FRAME}(?:近期|最新|系列|一系列)?(?P<what>{_ZH_WHAT})(?:《(?P<title>[^》]{{1,40}})》)?"
+    rf"(?P<issuer>习近平)(?:总书记|同志|主席)?(?:(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)?{_ZH_FRAME}(?:近期|最新|系列|一系列)?(?P<what>{_ZH_WHAT})(?:《(?P<title>[^》]{{1,40}})》)?"
 )
 _ZH_MORE = re.compile(
     rf"(?:精神)?(?:和|、|以及|及|，)\s*{_ZH_FRAME}(?:近期|最新|系列)?(?P<what>{_ZH_WHAT})(?:《(?P<title>[^》]{{1,40}})》)?"

@@ -4,11 +4,11 @@ participants), the directives each meeting studied and the points it made."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from alignkg.errors import AlignkgError, Location
 from alignkg.ingest.dates import find_date
-from alignkg.ingest.directives import chinese_directives, english_directives, merge
+from alignkg.ingest.directives import Directive, chinese_directives, english_directives, merge
 from alignkg.ingest.meetings import (
     Body,
     Meeting,
@@ -120,6 +120,21 @@ def _meeting_triggers(norm: str, paras: list[Span], chinese: bool) -> list[tuple
     return triggers
 
 
+def _dated(extraction: Extraction, directive: Directive) -> Directive:
+    """The directive with the date its own words state ("on January 6", "1月6日在..."), if any.
+    A day that cannot be settled, or that falls after the publication date, is left out."""
+    if directive.span is None:
+        return directive
+    document = extraction.document
+    try:
+        found = find_date(
+            document.path, extraction.norm, directive.span, document.published, chinese=extraction.chinese
+        )
+    except AlignkgError:
+        return directive
+    return replace(directive, date=found) if found and found.value else directive
+
+
 def _meeting(
     extraction: Extraction, sentence: Span, para: Span, body: Body, region: list[Span], headings: list[Span]
 ) -> Meeting:
@@ -151,6 +166,6 @@ def _meeting(
     directives = []
     for part in headings + region:
         directives += chinese_directives(norm, part) if chinese else english_directives(norm, part)
-    meeting.directives = merge(directives)
+    meeting.directives = [_dated(extraction, d) for d in merge(directives)]
     meeting.points = chinese_points(norm, region) if chinese else english_points(norm, region)
     return meeting

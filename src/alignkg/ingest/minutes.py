@@ -198,6 +198,18 @@ def add_directive(self: Rows, meeting_id: str, directive: Directive) -> None:
         0.6 if detail else 0.8,
         f"The meeting studied {label_en}.",
     )
+    if directive.date and directive.date.value:
+        self.statement(
+            directive_id,
+            "dcterms:date",
+            "",
+            directive.date.span,
+            f"directive:date:{directive.date.how}",
+            0.8,
+            f"The text dates the directive {directive.date.words!r}.",
+            value=directive.date.value.isoformat(),
+            datatype="xsd:date",
+        )
     self.statement(
         directive_id,
         "ak:issuedBy",
