@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from alignkg.build import build
-from alignkg.errors import AlignkgError
+from alignkg.builder.build import build
 from alignkg.ingest import accept, ingest
+from alignkg.model.errors import AlignkgError
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest" / "tuned"
 TABLES = ("sources.csv", "entities.csv", "statements.csv")

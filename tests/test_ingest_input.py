@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from alignkg.errors import AlignkgError, DataError
 from alignkg.ingest import Draft, ingest, read_document, read_draft
 from alignkg.ingest.draft import ENTITY_DRAFT_COLUMNS, SOURCE_DRAFT_COLUMNS, STATEMENT_DRAFT_COLUMNS
 from alignkg.ingest.script import to_simplified
 from alignkg.ingest.spans import MAX_QUOTE_CHARS, MAX_QUOTE_WORDS, is_chinese
+from alignkg.model.errors import AlignkgError, DataError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "ingest" / "tuned"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from alignkg.errors import AlignkgError
 from alignkg.ingest import Gazetteer, extract, read_document
 from alignkg.ingest.extraction import Extraction
 from alignkg.ingest.script import to_simplified
+from alignkg.model.errors import AlignkgError
 
 ROOT = Path(__file__).resolve().parent.parent
 

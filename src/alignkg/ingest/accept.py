@@ -10,9 +10,9 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from alignkg.errors import AlignkgError, DataError, Location
 from alignkg.ingest.draft import FILES, read_draft
-from alignkg.tables import (
+from alignkg.model.errors import AlignkgError, DataError, Location
+from alignkg.model.tables import (
     ENTITIES_FILE,
     ENTITY_COLUMNS,
     SOURCE_COLUMNS,
@@ -20,7 +20,7 @@ from alignkg.tables import (
     STATEMENT_COLUMNS,
     STATEMENTS_FILE,
 )
-from alignkg.terms import is_valid_id
+from alignkg.model.terms import is_valid_id
 
 DEFAULT_MIN_CONFIDENCE = 0.7
 """Rows below this confidence stay in the draft unless a reviewer raises it."""
@@ -116,7 +116,8 @@ def accept(
     AlignkgError explains why and ``data_dir`` is not touched. Rows an earlier accept of the same
     source added are replaced, not repeated.
     """
-    from alignkg.build import build, write_atomically  # the build's own checks and atomic writes
+    from alignkg.builder.build import build  # the build's own checks
+    from alignkg.model.files import write_atomically
 
     folder, data = Path(draft_dir), Path(data_dir)
     draft = read_draft(folder)

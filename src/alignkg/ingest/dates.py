@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from alignkg.errors import AlignkgError, Location
 from alignkg.ingest.spans import Span
+from alignkg.model.errors import AlignkgError, Location
 
 MONTHS = {
     name: number

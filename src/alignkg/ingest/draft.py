@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alignkg.errors import AlignkgError, DataError, Location
-from alignkg.tables import ENTITY_COLUMNS, SOURCE_COLUMNS, STATEMENT_COLUMNS
+from alignkg.model.errors import AlignkgError, DataError, Location
+from alignkg.model.tables import ENTITY_COLUMNS, SOURCE_COLUMNS, STATEMENT_COLUMNS
 
 DRAFT_COLUMNS = ["start", "end", "quote", "rule", "confidence"]
 """Columns a draft adds to each table of data/."""

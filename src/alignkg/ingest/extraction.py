@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from alignkg.errors import AlignkgError, Location
 from alignkg.ingest.dates import find_date
 from alignkg.ingest.directives import Directive, chinese_directives, english_directives, merge
 from alignkg.ingest.meetings import (
@@ -24,6 +23,7 @@ from alignkg.ingest.points import chinese_points, english_points
 from alignkg.ingest.reader import Document
 from alignkg.ingest.script import normalise
 from alignkg.ingest.spans import Span, paragraphs, sentences
+from alignkg.model.errors import AlignkgError, Location
 
 
 @dataclass

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from alignkg.errors import AlignkgError, Location
 from alignkg.ingest.names import pinyin_of_name
 from alignkg.ingest.script import to_simplified
-from alignkg.tables import ENTITIES_FILE, STATEMENTS_FILE
+from alignkg.model.errors import AlignkgError, Location
+from alignkg.model.tables import ENTITIES_FILE, STATEMENTS_FILE
 
 PERSON_CLASSES = {"foaf:Person"}
 ORGANISATION_CLASSES = {

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
-from alignkg.errors import AlignkgError, DataError, Location
 from alignkg.ingest.draft import Draft, write_draft
 from alignkg.ingest.extraction import Extraction, extract
 from alignkg.ingest.gazetteer import Gazetteer, latin_key
@@ -16,6 +15,7 @@ from alignkg.ingest.minutes import add_meeting
 from alignkg.ingest.reader import Document, read_document
 from alignkg.ingest.rows import Rows, short_hash, slug
 from alignkg.ingest.spans import is_chinese
+from alignkg.model.errors import AlignkgError, DataError, Location
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_OUT_DIR = Path("drafts")

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from alignkg.errors import AlignkgError, Location
 from alignkg.ingest.script import traditional_share
 from alignkg.ingest.spans import Span, is_chinese
+from alignkg.model.errors import AlignkgError, Location
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 TEXT_SUFFIXES = (".txt", ".text", "")
