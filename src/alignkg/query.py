@@ -19,6 +19,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from alignkg.cells import formula_safe
 from alignkg.errors import AlignkgError, Location
 from alignkg.terms import PREFIXES, compact_iri, entity_iri, is_valid_id
 
@@ -203,9 +204,6 @@ def _text(term: Node | None, compact: bool) -> str:
     return str(term)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     """A CSV cell that a spreadsheet shows as text: a text value that would start a formula
     (``=HYPERLINK(...)``) gets a leading apostrophe, so it is never run; numbers are left alone.
@@ -216,12 +214,8 @@ def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     '-5'
     """
     text = _text(term, compact)
-    if (
-        isinstance(term, Literal)
-        and isinstance(term.toPython(), str | Literal)
-        and text.startswith(_FORMULA_START)
-    ):
-        return "'" + text
+    if isinstance(term, Literal) and isinstance(term.toPython(), str | Literal):
+        return formula_safe(text)
     return text
 
 

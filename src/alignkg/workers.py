@@ -1,8 +1,11 @@
 """A pool of query worker processes: each holds the graph and answers one request at a time; a
-worker that passes the time limit is killed and replaced, so its CPU and memory really come back.
+worker past the time limit or its memory limit is killed and replaced, so its CPU and memory
+really come back.
 
 Threads cannot be stopped and neither rdflib nor pyoxigraph takes a timeout, so the only way to
-end a runaway query is to end the process that runs it.
+end a runaway query is to end the process that runs it. Workers of local stores cannot open
+network sockets at all (:mod:`alignkg.confine`); every error a query raises comes back as an
+answer, so a worker is replaced only when its process is really gone.
 """
 
 from __future__ import annotations
@@ -10,56 +13,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing as mp
+import threading
+from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from alignkg.engine import (
-    Answer,
-    QueryRequest,
-    StoreInfo,
-    ViewRequest,
-    answer_query,
-    open_served,
-    render_graph_view,
-)
+import psutil
+
+from alignkg.engine import Answer, QueryRequest, StoreInfo, ViewRequest
 from alignkg.errors import AlignkgError
 from alignkg.sparql_guard import RequestError
+from alignkg.worker_process import WorkerReady, WorkerSettings, worker_main
 
 Request = QueryRequest | ViewRequest
+WATCH_SECONDS = 0.05
 
 
-def worker_main(conn: Connection, store: str, sources: list[str]) -> None:
-    """Body of a worker process: open the graph, say ready, then answer requests until closed."""
-    try:
-        graph = open_served(store, sources)
-    except AlignkgError as exc:
-        conn.send(exc)
-        return
-    except Exception as exc:  # a store's own errors (unreachable endpoint, bad data...)
-        conn.send(AlignkgError(f"cannot open the {store} store: {exc}"))
-        return
-    conn.send(graph.info)
-    while True:
-        try:
-            request = conn.recv()
-        except (EOFError, OSError):
-            return
-        if isinstance(request, ViewRequest):
-            conn.send(render_graph_view(graph, request))
-        else:
-            conn.send(answer_query(graph, request))
+def private_memory(process: psutil.Process) -> int:
+    """Memory a process holds for itself (resident, less shared and file-backed pages)."""
+    info = process.memory_info()
+    return int(info.rss - getattr(info, "shared", 0))
 
 
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
+    baseline: int = 0
+    stopped_for: str | None = None
+    busy: bool = False
+    watched: psutil.Process | None = None
 
     def call(self, request: Request, time_limit: float) -> Answer:
-        """Send one request and wait for its answer; TimeoutError past the limit."""
+        """Send one request and wait for its answer; TimeoutError past the limit, EOFError when
+        the process ends (killed by the memory watch, or from outside)."""
         self.conn.send(request)
         if not self.conn.poll(time_limit):
             raise TimeoutError
@@ -81,27 +72,38 @@ class PoolStats:
     served: int = 0
     timeouts: int = 0
     replaced: int = 0
+    memory_stops: int = 0
 
 
 @dataclass
 class WorkerPool:
     """``size`` worker processes over the same graph (``sources`` loaded into ``store``); see the
-    module docstring."""
+    module docstring. A query may use ``query_memory`` bytes beyond its worker's memory after
+    opening the graph; with ``memory_ceiling``, the server and its workers together stay under it.
+
+    Heavy requests (as the caller judges them) never take the last idle worker while the pool
+    has two or more, so light queries always find one free."""
 
     sources: list[str]
     store: str = "oxigraph"
     size: int = 2
     time_limit: float = 30.0
     start_limit: float = 600.0
+    query_memory: int = 512 * 2**20
+    memory_ceiling: int | None = None
+    cache_bytes: int = 16 * 2**20
     info: StoreInfo = field(default_factory=lambda: StoreInfo((), 0))
+    network: str = ""
     stats: PoolStats = field(default_factory=PoolStats)
 
     def __post_init__(self) -> None:
         self._context = mp.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: deque[_Worker] = deque()
+        self._waiting: dict[bool, deque[asyncio.Future[_Worker]]] = {False: deque(), True: deque()}
         self._all: set[_Worker] = set()
-        self._threads = ThreadPoolExecutor(max_workers=self.size + 2, thread_name_prefix="alignkg-pool")
+        self._threads = ThreadPoolExecutor(max_workers=self.size + 4, thread_name_prefix="alignkg-pool")
         self._pending: set[asyncio.Task[None]] = set()
+        self._stopping = threading.Event()
 
     def pids(self) -> list[int]:
         """Process ids of the live workers (for health checks and tests)."""
@@ -110,18 +112,17 @@ class WorkerPool:
     @property
     def ready(self) -> int:
         """How many workers are idle right now."""
-        return self._idle.qsize()
+        return len(self._idle)
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(
-            target=worker_main, args=(child, self.store, [str(s) for s in self.sources]), daemon=True
-        )
+        settings = WorkerSettings(self.store, tuple(str(s) for s in self.sources), self.cache_bytes)
+        process = self._context.Process(target=worker_main, args=(child, settings), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
 
-    def _wait_ready(self, worker: _Worker) -> StoreInfo:
+    def _wait_ready(self, worker: _Worker) -> WorkerReady:
         if not worker.conn.poll(self.start_limit):
             worker.stop()
             raise AlignkgError(f"a query worker did not open the graph within {self.start_limit:.0f} s")
@@ -133,25 +134,58 @@ class WorkerPool:
         if isinstance(message, AlignkgError):
             worker.stop()
             raise message
-        assert isinstance(message, StoreInfo)
+        assert isinstance(message, WorkerReady)
+        with contextlib.suppress(psutil.Error):
+            worker.watched = psutil.Process(worker.process.pid)
+            worker.baseline = private_memory(worker.watched)
         return message
 
     async def start(self) -> None:
-        """Start every worker and wait until each has opened the graph."""
+        """Start every worker, wait until each has opened the graph, and start the memory watch."""
         loop = asyncio.get_running_loop()
         workers = [self._spawn() for _ in range(self.size)]
         try:
-            infos = await asyncio.gather(
+            ready = await asyncio.gather(
                 *(loop.run_in_executor(self._threads, self._wait_ready, w) for w in workers)
             )
         except BaseException:
             for worker in workers:
                 worker.stop()
             raise
-        self.info = infos[0]
+        self.info, self.network = ready[0].info, ready[0].network
         for worker in workers:
             self._all.add(worker)
-            self._idle.put_nowait(worker)
+            self._idle.append(worker)
+        threading.Thread(target=self._watch, name="alignkg-memory-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        """Kill a busy worker whose query passes its memory limit, or the largest busy one when
+        the server and its workers together pass the ceiling."""
+        server = psutil.Process()
+        while not self._stopping.wait(WATCH_SECONDS):
+            total = server.memory_info().rss if self.memory_ceiling is not None else 0
+            largest: tuple[int, _Worker] | None = None
+            for worker in list(self._all):
+                if worker.watched is None or worker.stopped_for is not None:
+                    continue
+                try:
+                    used = private_memory(worker.watched)
+                    total += worker.watched.memory_info().rss if self.memory_ceiling is not None else 0
+                except psutil.Error:
+                    continue
+                if not worker.busy:
+                    continue
+                if used - worker.baseline > self.query_memory:
+                    self._kill(worker, "memory")
+                elif largest is None or used > largest[0]:
+                    largest = (used, worker)
+            if self.memory_ceiling is not None and total > self.memory_ceiling and largest is not None:
+                self._kill(largest[1], "ceiling")
+
+    def _kill(self, worker: _Worker, reason: str) -> None:
+        worker.stopped_for = reason
+        with contextlib.suppress(OSError):
+            worker.process.kill()
 
     async def _replace(self, worker: _Worker) -> None:
         loop = asyncio.get_running_loop()
@@ -163,23 +197,62 @@ class WorkerPool:
             await loop.run_in_executor(self._threads, self._wait_ready, fresh)
         except AlignkgError:
             self._all.discard(fresh)
+            self._dispatch()
             return
         self.stats.replaced += 1
-        self._idle.put_nowait(fresh)
+        self._release(fresh)
 
     def _schedule_replace(self, worker: _Worker) -> None:
         task = asyncio.get_running_loop().create_task(self._replace(worker))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def run(self, request: Request) -> Answer:
-        """Answer ``request`` in an idle worker within the time limit, never on the event loop."""
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting requests: light ones first; a heavy one only while
+        another worker stays idle (or the pool has a single worker)."""
+        while self._idle:
+            for heavy in (False, True):
+                queue = self._waiting[heavy]
+                while queue and queue[0].done():
+                    queue.popleft()
+                if queue and (not heavy or len(self._idle) > 1 or len(self._all) < 2):
+                    queue.popleft().set_result(self._idle.popleft())
+                    break
+            else:
+                return
+
+    def _release(self, worker: _Worker) -> None:
+        worker.busy = False
+        self._idle.append(worker)
+        self._dispatch()
+
+    async def _acquire(self, heavy: bool, timeout: float) -> _Worker | None:
+        future: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiting[heavy].append(future)
+        self._dispatch()
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout=max(0.0, timeout))
+        except TimeoutError:
+            if future.done() and not future.cancelled():  # handed a worker just as time ran out
+                self._release(future.result())
+            future.cancel()
+            return None
+        except BaseException:
+            if future.done() and not future.cancelled():
+                self._release(future.result())
+            future.cancel()
+            raise
+
+    async def run(
+        self, request: Request, *, heavy: bool = False, charge: Callable[[float], None] | None = None
+    ) -> Answer:
+        """Answer ``request`` in an idle worker within the time limit, never on the event loop;
+        ``charge`` is told the seconds the request held a worker (waiting for one is free)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.time_limit
         while True:
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout=max(0.0, deadline - loop.time()))
-            except TimeoutError:
+            worker = await self._acquire(heavy, deadline - loop.time())
+            if worker is None:
                 return Answer.from_refusal(
                     RequestError(
                         "every query worker stayed busy for the whole time limit; try again later",
@@ -190,6 +263,8 @@ class WorkerPool:
             if worker.process.is_alive():
                 break
             self._schedule_replace(worker)  # died while idle (killed from outside): the query has not run
+        worker.busy = True
+        started = loop.time()
         try:
             answer = await loop.run_in_executor(self._threads, worker.call, request, self.time_limit)
         except TimeoutError:
@@ -204,18 +279,47 @@ class WorkerPool:
             )
         except (EOFError, OSError):
             self._schedule_replace(worker)
+            if worker.stopped_for is not None:
+                self.stats.memory_stops += 1
+                return Answer.from_refusal(self._memory_refusal(worker.stopped_for))
             return Answer.from_refusal(
                 RequestError("the query worker stopped unexpectedly", status=500, code="worker-failed")
             )
         except BaseException:  # cancelled mid-query: the worker's state is unknown, replace it
             self._schedule_replace(worker)
             raise
+        finally:
+            if charge is not None:
+                charge(loop.time() - started)
         self.stats.served += 1
-        self._idle.put_nowait(worker)
+        if self._bloated(worker):  # memory a finished query left behind: start afresh
+            self._schedule_replace(worker)
+        else:
+            self._release(worker)
         return answer
 
+    def _bloated(self, worker: _Worker) -> bool:
+        try:
+            return worker.watched is not None and (
+                private_memory(worker.watched) - worker.baseline > self.query_memory
+            )
+        except psutil.Error:
+            return False
+
+    def _memory_refusal(self, reason: str) -> RequestError:
+        if reason == "ceiling":
+            limit = f"the server's memory ceiling of {self.memory_ceiling or 0:,} bytes"
+        else:
+            limit = f"its memory limit of {self.query_memory:,} bytes"
+        return RequestError(
+            f"the query passed {limit} and was stopped; narrow it or add LIMIT",
+            status=503,
+            code="memory-limit",
+        )
+
     async def stop(self) -> None:
-        """Stop every worker, including replacements still starting."""
+        """Stop the memory watch and every worker, including replacements still starting."""
+        self._stopping.set()
         for task in list(self._pending):
             task.cancel()
             with contextlib.suppress(BaseException):
