@@ -2,16 +2,18 @@
 count as heavy, so a few clients sending costly queries cannot starve everyone else.
 
 A request is heavy when its text is long (rdflib's parser alone takes seconds on a large
-query) or when its client has recently used much worker time; heavy requests only run while
-another worker stays free (see :class:`~alignkg.workers.WorkerPool`). Worker time decays with a
-half-life, so a client that stops sending costly queries is soon light again.
+query), when its client has had another request in flight for over ``HEAVY_SECONDS``, or when
+its client has recently used much worker time (a query stopped by a limit counts as the whole
+time limit). Heavy requests only run while another worker stays free (see
+:class:`~alignkg.workers.WorkerPool`). Worker time decays with a half-life, so a client that
+stops sending costly queries is soon light again.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from alignkg.sparql_guard import RequestError
 
@@ -27,9 +29,17 @@ MAX_CLIENTS = 10_000
 
 @dataclass
 class _Ledger:
-    in_flight: int = 0
+    in_flight: list[float] = field(default_factory=list)  # when each request was admitted
     seconds: float = 0.0
     stamp: float = 0.0
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One admitted request: whether it is heavy, and when it was admitted."""
+
+    heavy: bool
+    since: float
 
 
 class Admission:
@@ -59,29 +69,32 @@ class Admission:
     def _cost(self, client: str) -> float:
         return self._clients[client].seconds
 
-    def enter(self, client: str, text_length: int) -> bool:
-        """Admit one request of ``client``; returns whether it is heavy. Refused with 429 when
-        the client already has ``client_queries`` requests in flight."""
+    def enter(self, client: str, text_length: int) -> Ticket:
+        """Admit one request of ``client``, heavy or not. Refused with 429 when the client
+        already has ``client_queries`` requests in flight."""
         ledger = self._ledger(client)
-        if ledger.in_flight >= self.client_queries:
+        if len(ledger.in_flight) >= self.client_queries:
             raise RequestError(
-                f"this client already has {ledger.in_flight} queries in flight, the most allowed; "
+                f"this client already has {len(ledger.in_flight)} queries in flight, the most allowed; "
                 "wait for their answers before sending more",
                 status=429,
                 code="too-many-queries",
             )
-        ledger.in_flight += 1
-        return text_length > HEAVY_TEXT or ledger.seconds > HEAVY_SECONDS
+        now = ledger.stamp
+        waiting = bool(ledger.in_flight) and now - ledger.in_flight[0] > HEAVY_SECONDS
+        ticket = Ticket(text_length > HEAVY_TEXT or ledger.seconds > HEAVY_SECONDS or waiting, now)
+        ledger.in_flight.append(now)
+        return ticket
 
     def charge(self, client: str, seconds: float) -> None:
         """Record worker time used by one of ``client``'s requests."""
         self._ledger(client).seconds += seconds
 
-    def leave(self, client: str) -> None:
-        """One request of ``client`` has its answer."""
+    def leave(self, client: str, ticket: Ticket) -> None:
+        """The request ``ticket`` of ``client`` has its answer."""
         ledger = self._clients.get(client)
-        if ledger is not None and ledger.in_flight > 0:
-            ledger.in_flight -= 1
+        if ledger is not None and ticket.since in ledger.in_flight:
+            ledger.in_flight.remove(ticket.since)
 
     def heavy_clients(self) -> int:
         """How many clients send heavy requests right now (for the health check)."""

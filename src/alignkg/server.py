@@ -205,13 +205,13 @@ def create_app(config: EndpointConfig) -> Starlette:
             row_cap=config.row_cap,
         )
         client = request.client.host if request.client else ""
-        heavy = admission.enter(client, len(text))
+        ticket = admission.enter(client, len(text))
         try:
             answer = await pool.run(
-                job, heavy=heavy, charge=lambda seconds: admission.charge(client, seconds)
+                job, heavy=ticket.heavy, charge=lambda seconds: admission.charge(client, seconds)
             )
         finally:
-            admission.leave(client)
+            admission.leave(client, ticket)
         return _answer_response(answer, config.row_cap)
 
     async def health(request: Request) -> JSONResponse:

@@ -247,7 +247,8 @@ class WorkerPool:
         self, request: Request, *, heavy: bool = False, charge: Callable[[float], None] | None = None
     ) -> Answer:
         """Answer ``request`` in an idle worker within the time limit, never on the event loop;
-        ``charge`` is told the seconds the request held a worker (waiting for one is free)."""
+        ``charge`` is told the seconds the request held a worker (waiting for one is free), the
+        whole time limit when it was stopped by a limit."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.time_limit
         while True:
@@ -265,9 +266,11 @@ class WorkerPool:
             self._schedule_replace(worker)  # died while idle (killed from outside): the query has not run
         worker.busy = True
         started = loop.time()
+        stopped = False
         try:
             answer = await loop.run_in_executor(self._threads, worker.call, request, self.time_limit)
         except TimeoutError:
+            stopped = True
             self.stats.timeouts += 1
             self._schedule_replace(worker)
             return Answer.from_refusal(
@@ -280,6 +283,7 @@ class WorkerPool:
         except (EOFError, OSError):
             self._schedule_replace(worker)
             if worker.stopped_for is not None:
+                stopped = True
                 self.stats.memory_stops += 1
                 return Answer.from_refusal(self._memory_refusal(worker.stopped_for))
             return Answer.from_refusal(
@@ -289,8 +293,8 @@ class WorkerPool:
             self._schedule_replace(worker)
             raise
         finally:
-            if charge is not None:
-                charge(loop.time() - started)
+            if charge is not None:  # a query stopped by a limit costs the whole time limit
+                charge(self.time_limit if stopped else loop.time() - started)
         self.stats.served += 1
         if self._bloated(worker):  # memory a finished query left behind: start afresh
             self._schedule_replace(worker)
