@@ -313,6 +313,21 @@ def _view_response(answer: Answer) -> Response:
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
+def parse_size(text: str) -> int:
+    """Bytes from ``512M``, ``2G``, ``64K`` (powers of 1,024) or a plain number.
+
+    >>> parse_size("512M"), parse_size("2g"), parse_size("1048576")
+    (536870912, 2147483648, 1048576)
+    """
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30}.get(value[-1:], 1)
+    number = value[:-1] if scale > 1 else value
+    try:
+        return round(float(number) * scale)
+    except ValueError as exc:
+        raise AlignkgError(f"not a size: {text!r} (write bytes, or 64K, 512M, 2G)") from exc
+
+
 def check_config(config: EndpointConfig) -> None:
     """Refuse impossible settings and missing graph files before anything starts."""
     numbers = (
