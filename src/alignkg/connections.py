@@ -38,10 +38,12 @@ class ConnectionLimits:
 
 @dataclass
 class ConnectionCounts:
-    """Open connections, per client address and in all (one per server)."""
+    """Open connections, per client address and in all (one per server), and those waiting for a
+    request (headers not complete, or idle between requests), oldest first."""
 
     total: int = 0
     by_client: dict[str, int] = field(default_factory=dict)
+    waiting: dict[Any, None] = field(default_factory=dict)
     refused: int = 0
     timed_out: int = 0
 
@@ -69,14 +71,16 @@ def protocol_class(limits: ConnectionLimits, counts: ConnectionCounts) -> type[H
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             client = self.client[0] if self.client else ""
-            if counts.total >= limits.max_connections:
-                self._refuse("the server has as many connections open as it allows")
-                return
             if counts.by_client.get(client, 0) >= limits.client_connections:
                 self._refuse(
                     f"this client has {limits.client_connections} connections open, the most allowed"
                 )
                 return
+            if counts.total >= limits.max_connections:
+                if not counts.waiting:
+                    self._refuse("the server has as many connections open as it allows")
+                    return
+                next(iter(counts.waiting))._evict()  # make room: the longest-waiting idle connection goes
             counts.total += 1
             counts.by_client[client] = counts.by_client.get(client, 0) + 1
             self._counted = client
@@ -91,20 +95,31 @@ def protocol_class(limits: ConnectionLimits, counts: ConnectionCounts) -> type[H
         def _arm(self, seconds: float, message: str) -> None:
             self._disarm()
             self._deadline = self.loop.call_later(seconds, self._expire, message)
+            if self._phase != "body":
+                counts.waiting[self] = None
 
         def _disarm(self) -> None:
+            counts.waiting.pop(self, None)
             if self._deadline is not None:
                 self._deadline.cancel()
                 self._deadline = None
 
         def _expire(self, message: str) -> None:
-            self._deadline = None
+            counts.timed_out += 1
+            self._close(_raw_error(408, "Request Timeout", "request-timeout", message), message)
+
+        def _evict(self) -> None:
+            counts.refused += 1
+            message = "closed to make room for a new connection: the server has all it allows open"
+            self._close(_raw_error(503, "Service Unavailable", "too-many-connections", message), message)
+
+        def _close(self, reply: bytes, message: str) -> None:
+            self._disarm()
             if self.transport.is_closing():
                 return
-            counts.timed_out += 1
             _LOG.warning("connection closed: %s", message)
             if self.cycle is None or self.cycle.response_complete:
-                self.transport.write(_raw_error(408, "Request Timeout", "request-timeout", message))
+                self.transport.write(reply)
             self.transport.close()
 
         def connection_lost(self, exc: Exception | None) -> None:
