@@ -293,6 +293,7 @@ def test_heavy_queries_leave_a_worker_for_other_clients(trig: Path) -> None:
         # a query stopped by the time limit makes its client heavy for a while
         assert_error(heavy.post(endpoint.sparql, data={"query": SLOW}), 503, "query-timeout")
         _wait(lambda: pool.ready == 2)
+        assert httpx.get(endpoint.sparql, params={"query": "ASK {}"}).status_code == 200  # light demand
         answers: list[int] = []
 
         def slow() -> None:

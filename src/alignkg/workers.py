@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import multiprocessing as mp
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,13 @@ from alignkg.worker_process import WorkerReady, WorkerSettings, worker_main
 
 Request = QueryRequest | ViewRequest
 WATCH_SECONDS = 0.05
+EXPRESS_SECONDS = 0.5
+"""A request answered within this many seconds is known fast: next time it may use the express
+worker, which runs nothing else, so quick repeated queries are answered whatever else runs."""
+EXPRESS_BUDGET = 2.0
+"""Seconds a request not known fast may run on the idle express worker before it is moved to
+another worker (the express worker is replaced), so a slow newcomer cannot hold it."""
+EXPRESS, LIGHT, GENERAL, HEAVY = 0, 1, 2, 3  # queues; the express worker serves the first two
 
 
 def private_memory(process: psutil.Process) -> int:
@@ -47,6 +55,7 @@ class _Worker:
     stopped_for: str | None = None
     busy: bool = False
     watched: psutil.Process | None = None
+    express: bool = False
 
     def call(self, request: Request, time_limit: float) -> Answer:
         """Send one request and wait for its answer; TimeoutError past the limit, EOFError when
@@ -81,8 +90,10 @@ class WorkerPool:
     module docstring. A query may use ``query_memory`` bytes beyond its worker's memory after
     opening the graph; with ``memory_ceiling``, the server and its workers together stay under it.
 
-    Heavy requests (as the caller judges them) never take the last idle worker while the pool
-    has two or more, so light queries always find one free."""
+    With two or more workers, one is the express worker: it runs requests known to be answered
+    within EXPRESS_SECONDS, and others only for EXPRESS_BUDGET seconds, so repeated quick queries
+    are answered whatever heavy ones the other workers run. Heavy requests (as the caller judges
+    them) wait behind light ones and never run on the express worker."""
 
     sources: list[str]
     store: str = "oxigraph"
@@ -99,7 +110,8 @@ class WorkerPool:
     def __post_init__(self) -> None:
         self._context = mp.get_context("spawn")
         self._idle: deque[_Worker] = deque()
-        self._waiting: dict[bool, deque[asyncio.Future[_Worker]]] = {False: deque(), True: deque()}
+        self._waiting: dict[int, deque[asyncio.Future[_Worker]]] = {lane: deque() for lane in (0, 1, 2, 3)}
+        self._fast: OrderedDict[bytes, None] = OrderedDict()
         self._all: set[_Worker] = set()
         self._threads = ThreadPoolExecutor(max_workers=self.size + 4, thread_name_prefix="alignkg-pool")
         self._pending: set[asyncio.Task[None]] = set()
@@ -153,6 +165,7 @@ class WorkerPool:
                 worker.stop()
             raise
         self.info, self.network = ready[0].info, ready[0].network
+        workers[0].express = self.size >= 2
         for worker in workers:
             self._all.add(worker)
             self._idle.append(worker)
@@ -192,6 +205,7 @@ class WorkerPool:
         self._all.discard(worker)
         await loop.run_in_executor(self._threads, worker.stop)
         fresh = self._spawn()
+        fresh.express = worker.express
         self._all.add(fresh)
         try:
             await loop.run_in_executor(self._threads, self._wait_ready, fresh)
@@ -208,27 +222,30 @@ class WorkerPool:
         task.add_done_callback(self._pending.discard)
 
     def _dispatch(self) -> None:
-        """Hand idle workers to waiting requests: light ones first; a heavy one only while
-        another worker stays idle (or the pool has a single worker)."""
-        while self._idle:
-            for heavy in (False, True):
-                queue = self._waiting[heavy]
-                while queue and queue[0].done():
-                    queue.popleft()
-                if queue and (not heavy or len(self._idle) > 1 or len(self._all) < 2):
-                    queue.popleft().set_result(self._idle.popleft())
-                    break
-            else:
-                return
+        """Hand idle workers to waiting requests: known-fast ones first, then light, then heavy
+        ones; the express worker takes known-fast ones and, on a short budget, light ones."""
+        handed = True
+        while handed:
+            handed = False
+            for worker in list(self._idle):
+                for lane in (EXPRESS, LIGHT) if worker.express else (EXPRESS, LIGHT, GENERAL, HEAVY):
+                    queue = self._waiting[lane]
+                    while queue and queue[0].done():
+                        queue.popleft()
+                    if queue:
+                        self._idle.remove(worker)
+                        queue.popleft().set_result(worker)
+                        handed = True
+                        break
 
     def _release(self, worker: _Worker) -> None:
         worker.busy = False
         self._idle.append(worker)
         self._dispatch()
 
-    async def _acquire(self, heavy: bool, timeout: float) -> _Worker | None:
+    async def _acquire(self, lane: int, timeout: float) -> _Worker | None:
         future: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        self._waiting[heavy].append(future)
+        self._waiting[lane].append(future)
         self._dispatch()
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout=max(0.0, timeout))
@@ -247,12 +264,14 @@ class WorkerPool:
         self, request: Request, *, heavy: bool = False, charge: Callable[[float], None] | None = None
     ) -> Answer:
         """Answer ``request`` in an idle worker within the time limit, never on the event loop;
-        ``charge`` is told the seconds the request held a worker (waiting for one is free), the
-        whole time limit when it was stopped by a limit."""
+        ``heavy`` requests wait behind light ones. ``charge`` is told the seconds the request held
+        a worker (waiting for one is free), the whole time limit when it was stopped by a limit."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.time_limit
+        key = hashlib.sha256(repr(request).encode()).digest()
+        lane = EXPRESS if key in self._fast else HEAVY if heavy else LIGHT
         while True:
-            worker = await self._acquire(heavy, deadline - loop.time())
+            worker = await self._acquire(lane, deadline - loop.time())
             if worker is None:
                 return Answer.from_refusal(
                     RequestError(
@@ -261,46 +280,63 @@ class WorkerPool:
                         code="busy",
                     )
                 )
-            if worker.process.is_alive():
+            if not worker.process.is_alive():
+                self._schedule_replace(worker)  # died while idle (killed from outside): not run yet
+                continue
+            worker.busy = True
+            trial = worker.express and lane == LIGHT
+            started = loop.time()
+            stopped = False
+            try:
+                limit = EXPRESS_BUDGET if trial else self.time_limit
+                answer = await loop.run_in_executor(self._threads, worker.call, request, limit)
                 break
-            self._schedule_replace(worker)  # died while idle (killed from outside): the query has not run
-        worker.busy = True
-        started = loop.time()
-        stopped = False
-        try:
-            answer = await loop.run_in_executor(self._threads, worker.call, request, self.time_limit)
-        except TimeoutError:
-            stopped = True
-            self.stats.timeouts += 1
-            self._schedule_replace(worker)
-            return Answer.from_refusal(
-                RequestError(
-                    f"the query ran past the time limit of {self.time_limit:g} s and was stopped",
-                    status=503,
-                    code="query-timeout",
-                )
-            )
-        except (EOFError, OSError):
-            self._schedule_replace(worker)
-            if worker.stopped_for is not None:
+            except TimeoutError:
                 stopped = True
-                self.stats.memory_stops += 1
-                return Answer.from_refusal(self._memory_refusal(worker.stopped_for))
-            return Answer.from_refusal(
-                RequestError("the query worker stopped unexpectedly", status=500, code="worker-failed")
-            )
-        except BaseException:  # cancelled mid-query: the worker's state is unknown, replace it
-            self._schedule_replace(worker)
-            raise
-        finally:
-            if charge is not None:  # a query stopped by a limit costs the whole time limit
-                charge(self.time_limit if stopped else loop.time() - started)
+                self._schedule_replace(worker)
+                if trial:  # too slow for the express worker: run it again on another one
+                    lane = GENERAL
+                    continue
+                self.stats.timeouts += 1
+                return Answer.from_refusal(
+                    RequestError(
+                        f"the query ran past the time limit of {self.time_limit:g} s and was stopped",
+                        status=503,
+                        code="query-timeout",
+                    )
+                )
+            except (EOFError, OSError):
+                self._schedule_replace(worker)
+                if worker.stopped_for is not None:
+                    stopped = True
+                    self.stats.memory_stops += 1
+                    return Answer.from_refusal(self._memory_refusal(worker.stopped_for))
+                return Answer.from_refusal(
+                    RequestError("the query worker stopped unexpectedly", status=500, code="worker-failed")
+                )
+            except BaseException:  # cancelled mid-query: the worker's state is unknown, replace it
+                self._schedule_replace(worker)
+                raise
+            finally:
+                if charge is not None:  # a query stopped by a limit costs the whole time limit
+                    charge(self.time_limit if stopped else loop.time() - started)
         self.stats.served += 1
+        self._learn(key, loop.time() - started)
         if self._bloated(worker):  # memory a finished query left behind: start afresh
             self._schedule_replace(worker)
         else:
             self._release(worker)
         return answer
+
+    def _learn(self, key: bytes, seconds: float) -> None:
+        """Remember requests answered within EXPRESS_SECONDS (at most ``cache_bytes`` of digests)."""
+        if seconds >= EXPRESS_SECONDS:
+            self._fast.pop(key, None)
+            return
+        self._fast[key] = None
+        self._fast.move_to_end(key)
+        while len(self._fast) * 128 > self.cache_bytes:
+            self._fast.popitem(last=False)
 
     def _bloated(self, worker: _Worker) -> bool:
         try:
