@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from alignkg.model.cells import formula_safe
 from alignkg.model.terms import compact_iri
 
 if TYPE_CHECKING:
@@ -98,9 +99,6 @@ def _text(term: Node | None, compact: bool) -> str:
     return str(term)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     """A CSV cell that a spreadsheet shows as text: a text value that would start a formula
     (``=HYPERLINK(...)``) gets a leading apostrophe, so it is never run; numbers are left alone.
@@ -111,12 +109,8 @@ def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     '-5'
     """
     text = _text(term, compact)
-    if (
-        isinstance(term, Literal)
-        and isinstance(term.toPython(), str | Literal)
-        and text.startswith(_FORMULA_START)
-    ):
-        return "'" + text
+    if isinstance(term, Literal) and isinstance(term.toPython(), str | Literal):
+        return formula_safe(text)
     return text
 
 
