@@ -213,3 +213,14 @@ def test_reading_a_page_makes_no_connection(tmp_path: Path, monkeypatch: pytest.
     assert "Gu Wenhai" in draft.text and draft.source["description"].startswith(
         "Saved copy of http://127.0.0.1"
     )
+
+
+def test_a_draft_of_a_crlf_text_reads_back_with_its_spans(tmp_path: Path) -> None:
+    path = write(tmp_path, "crlf.txt", "Aster Tin committee meets\r\n\r\n" + GOOD.replace(". ", ".\r\n") + "\r\n")
+    (draft,) = ingest([path], published="2024-05-09", data_dir=None, out_dir=tmp_path / "drafts")
+    again = read_draft(tmp_path / "drafts" / draft.source_id)
+    assert again.text == draft.text and "\r\n" in again.text
+    spanned = [r for r in again.statements if r["start"]]
+    assert spanned
+    for row in spanned:
+        assert again.text[int(row["start"]) : int(row["end"])].startswith(row["quote"]), row
