@@ -131,7 +131,10 @@ def test_a_save_that_would_not_build_writes_nothing(project: Path, draft: Path) 
     state = load_review(draft, data_dir=project / "data")
     submission = full_review(state)
     submission["values"][key_of(state, "statements", predicate="dcterms:date")] = {"value": "2025-02-30"}
-    data_before, draft_before = snapshot(project / "data", TABLES), snapshot(draft, (*DRAFT_TABLES, REVIEW_FILE))
+    data_before, draft_before = (
+        snapshot(project / "data", TABLES),
+        snapshot(draft, (*DRAFT_TABLES, REVIEW_FILE)),
+    )
     with pytest.raises(AlignkgError, match=r"would not build(.|\n)*'2025-02-30' is not a date"):
         save_review(draft, submission, data_dir=project / "data")
     assert snapshot(project / "data", TABLES) == data_before
@@ -146,7 +149,9 @@ def test_evidence_copied_from_the_text_is_refused(project: Path, draft: Path) ->
     key = key_of(state, "statements", predicate="ak:chairedBy")
     submission["values"][key] = {"evidence": copied}
     row = int(key.split(":")[1]) + 2
-    with pytest.raises(AlignkgError, match=rf"statements\.csv, row {row}, column 'evidence': repeats 16 words"):
+    with pytest.raises(
+        AlignkgError, match=rf"statements\.csv, row {row}, column 'evidence': repeats 16 words"
+    ):
         save_review(draft, submission, data_dir=project / "data")
     submission["values"][key] = {"evidence": "The article names the chairman as the one who ran the meeting."}
     save_review(draft, submission, data_dir=project / "data")
@@ -154,7 +159,9 @@ def test_evidence_copied_from_the_text_is_refused(project: Path, draft: Path) ->
 
 def test_copied_run_counts_words_and_chinese_characters() -> None:
     assert copied_run("cut Energy use, per tonne", "It cuts energy use per tonne of steel.") == 4
-    assert copied_run("会议强调要稳住生产", "會議強調，要穩住生產。") == 9  # Traditional text, Simplified value
+    assert (
+        copied_run("会议强调要稳住生产", "會議強調，要穩住生產。") == 9
+    )  # Traditional text, Simplified value
     assert copied_run("nothing shared", "entirely different words") == 0
 
 
@@ -223,7 +230,9 @@ def test_saving_needs_the_page_token_json_and_a_local_origin(server: ReviewServe
         json_type = {"Content-Type": "application/json"}
         assert client.post(url, content=body, headers=json_type).status_code == 403
         token = {TOKEN_HEADER: opened["token"]}
-        assert client.post(url, content=body, headers=token | {"Content-Type": "text/plain"}).status_code == 415
+        assert (
+            client.post(url, content=body, headers=token | {"Content-Type": "text/plain"}).status_code == 415
+        )
         foreign = token | json_type | {"Origin": "https://elsewhere.example"}
         assert client.post(url, content=body, headers=foreign).status_code == 403
         rebound = client.get("/api/drafts", headers={"Host": "elsewhere.example"})

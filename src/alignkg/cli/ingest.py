@@ -17,6 +17,8 @@ from alignkg.model.errors import AlignkgError, DataError
 from alignkg.model.files import DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from alignkg.ingest.draft import Draft
 
 DEFAULT_DRAFTS_DIR = Path("drafts")
@@ -34,6 +36,12 @@ def _fail_each(exc: AlignkgError) -> None:
     for problem in exc.errors if isinstance(exc, DataError) else [exc]:
         err.print(Text("error:", style="bold red"), Text(str(problem)), highlight=False)
     raise typer.Exit(1)
+
+
+def _stop(bar: Progress) -> None:
+    """Stop a progress bar that was started (stopping one that was not prints a blank line)."""
+    if bar.live.is_started:
+        bar.stop()
 
 
 def _plural(count: int, word: str, words: str = "") -> str:
@@ -101,7 +109,7 @@ def ingest_command(
     task = bar.add_task("", total=None)
 
     def progress(done: int, total: int, path: Path) -> None:
-        if total > 1 and not bar.live.is_started:
+        if total > 1 and err.is_terminal and not bar.live.is_started:  # no bar in logs and pipes
             bar.start()
         bar.update(task, completed=done, total=total, description=path.name)
 
@@ -116,9 +124,9 @@ def ingest_command(
             progress=progress,
         )
     except AlignkgError as exc:
-        bar.stop()
+        _stop(bar)
         _fail_each(exc)
-    bar.stop()
+    _stop(bar)
     shown = err if as_json else out
     if as_json:
         if len(drafts) == 1:
