@@ -213,3 +213,18 @@ def test_review_of_a_missing_draft_is_an_error(project: Path) -> None:
     result = runner.invoke(app, ["review", "drafts/none", "--no-open"])
     assert result.exit_code == 1
     assert "no draft 'none' in drafts" in result.stderr
+
+
+def test_the_tutorial_documents_every_option() -> None:
+    import typer.main
+
+    tutorial = (ROOT / "docs" / "ingest.md").read_text(encoding="utf-8")
+    for info in app.registered_commands:
+        if info.name not in ("ingest", "accept", "review"):
+            continue
+        assert f"alignkg {info.name}" in tutorial
+        command = typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+        options = [n for p in command.params for n in p.opts + p.secondary_opts if n.startswith("--")]
+        assert options
+        for option in options:
+            assert option in tutorial, f"alignkg {info.name} {option} is not documented"
