@@ -75,6 +75,18 @@ def read_answer(
     if results is None:
         raise AlignkgError(f"the endpoint answered with {media!r}, not SPARQL results", Location(name))
     try:
-        return convert_results(ox.parse_query_results(content, format=results), convert)
+        answer = convert_results(ox.parse_query_results(content, format=results), convert)
     except SyntaxError as exc:
         raise AlignkgError(f"the endpoint's results are malformed: {exc}", Location(name)) from exc
+    if form == "ASK" and answer.boolean is None:
+        return _ask_table(answer, name)
+    return answer
+
+
+def _ask_table(answer: QueryResult, name: str) -> QueryResult:
+    """Virtuoso answers ASK with a one-cell table (``__ASK_RETVAL`` = 1 or 0) rather than a
+    boolean; read it as the boolean it stands for."""
+    if len(answer.variables) != 1 or len(answer.rows) > 1:
+        raise AlignkgError("the endpoint answered an ASK query with a table, not a boolean", Location(name))
+    cell = answer.rows[0][0] if answer.rows else None
+    return QueryResult([], [], boolean=cell is not None and str(cell).lower() in ("1", "true"))
