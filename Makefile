@@ -50,10 +50,11 @@ js-deps: tests/js/node_modules/.package-lock.json
 tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
 	cd tests/js && npm ci --no-audit --no-fund
 
-# JupyterLab on the project's own environment and kernel, opened on notebooks/ (see docs/notebooks.md).
+# JupyterLab on the project's own environment and kernel, opened on notebooks/ (see docs/notebooks.md);
+# LAB_ARGS passes more options, e.g. make lab LAB_ARGS=--no-browser.
 lab: $(VENV)/.installed-notebook
 	$(BIN)/python -m ipykernel install --sys-prefix --name alignkg --display-name "Python (alignkg)"
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 $(VENV)/.installed-notebook: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[notebook]'
