@@ -142,3 +142,19 @@ def test_rdf_formats_fit_the_query_form(built: alignkg.BuildReport) -> None:
     assert "written as RDF" in graph.stderr
     default = runner.invoke(app, ["query", "DESCRIBE akid:li-xiao", "--graph", trig(built)])
     assert default.exit_code == 0 and "@prefix" in default.stdout
+
+
+def test_a_refused_graph_file_creates_no_store_and_shows_no_password(
+    built: alignkg.BuildReport, tmp_path: Path
+) -> None:
+    folder = tmp_path / "db"
+    refused = runner.invoke(
+        app, ["query", "sources", "--store", f"oxigraph:{folder}", "--graph", trig(built)]
+    )
+    assert refused.exit_code == 1 and not folder.exists()
+    remote = runner.invoke(
+        app, ["stats", "--store", "sparql:http://alice:hunter2@127.0.0.1:9/sparql", "--graph", trig(built)]
+    )
+    assert remote.exit_code == 1
+    assert "sparql:http://127.0.0.1:9/sparql keeps its own content" in remote.stderr
+    assert "hunter2" not in remote.output

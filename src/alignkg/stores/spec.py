@@ -66,10 +66,13 @@ def open_graph(
     """Open a store to read from: an in-memory store is filled with ``files`` (by default
     ``build/alignkg.trig``); a persistent store is used as it is and takes no files (load them
     with :meth:`Store.load` or ``alignkg load``)."""
-    store = open_store(spec, graph_store=graph_store, auth=auth)
     if is_persistent(spec) and files:
-        store.close()
-        raise AlignkgError(f"{store.spec} keeps its own content; load files into it with 'alignkg load'")
+        from alignkg.stores.credentials import split_userinfo
+
+        kind, _, rest = spec.partition(":")
+        shown = f"sparql:{split_userinfo(rest)[0]}" if kind == "sparql" else spec
+        raise AlignkgError(f"{shown} keeps its own content; load files into it with 'alignkg load'")
+    store = open_store(spec, graph_store=graph_store, auth=auth)
     if not is_persistent(spec):
         try:
             store.load(*(files or [DEFAULT_GRAPH_FILE]), progress=progress)
