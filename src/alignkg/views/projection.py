@@ -21,6 +21,7 @@ from alignkg.model.errors import AlignkgError
 from alignkg.model.terms import AK, ID, SOURCE, compact_iri
 from alignkg.queries.named import run_query
 from alignkg.stores.base import Store
+from alignkg.views.selection import class_filter, match_node
 
 _FACTS = """
 SELECT ?src ?s ?p ?o WHERE {
@@ -55,6 +56,12 @@ _STATEMENT_DETAIL_FIELDS = {
     str(AK.validFrom): "valid_from",
     str(AK.validTo): "valid_to",
 }
+
+
+_INTEGER_TYPES = {
+    f"xsd:{t}" for t in ("positiveInteger", "nonNegativeInteger", "negativeInteger", "int", "long")
+}
+"""Derived integer types, recorded as ``xsd:integer`` as Oxigraph keeps them, so every store agrees."""
 
 
 def _english(values: Iterable[Any]) -> str | None:
@@ -128,6 +135,7 @@ def _empty_node(iri: str) -> dict[str, Any]:
         "description": None,
         "sources": [],
         "attributes": {},
+        "datatypes": {},
     }
 
 
@@ -166,10 +174,19 @@ class _Builder:
         elif p == DCTERMS.description and isinstance(o, Literal):
             data["description"] = str(o)
         elif isinstance(o, Literal):
-            data["attributes"].setdefault(self.label_of(str(p)), []).append(str(o))
+            self.literal(data, self.label_of(str(p)), o)
         elif isinstance(o, URIRef):
             self.node(str(o))
             self.edge(str(s), str(p), str(o), source)
+
+    @staticmethod
+    def literal(data: dict[str, Any], name: str, value: Literal) -> None:
+        """Add a literal value as the attribute ``name``, remembering its datatype (so exports can
+        write numbers and dates as such)."""
+        data["attributes"].setdefault(name, []).append(str(value))
+        if value.datatype is not None:
+            datatype = compact_iri(str(value.datatype))
+            data["datatypes"][name] = "xsd:integer" if datatype in _INTEGER_TYPES else datatype
 
     def edge(self, s: str, p: str, o: str, source: str | None, label: str | None = None) -> None:
         predicate = compact_iri(p)
@@ -220,57 +237,6 @@ def _base(dataset: Dataset | Store, sources: list[str] | None, labels: dict[str,
     return builder.graph()
 
 
-def match_node(graph: nx.MultiDiGraph, name: str) -> str:
-    """The node whose id (``akid:x``, ``x`` or the full IRI) or label in any language is ``name``.
-
-    Labels match without regard to case; a label shared by several entities is an error that
-    lists their ids.
-    """
-    for candidate in (name, compact_iri(name), f"akid:{name}"):
-        if candidate in graph:
-            return candidate
-    wanted = name.strip().casefold()
-    found = sorted(
-        str(node)
-        for node, data in graph.nodes(data=True)
-        if wanted
-        in {str(label).casefold() for label in [data.get("label"), *data.get("labels", {}).values()]}
-    )
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise AlignkgError(f"{name!r} names several entities: {', '.join(found)}; give one id")
-    near = sorted(
-        f"{data.get('label')} ({node})"
-        for node, data in graph.nodes(data=True)
-        if wanted and wanted in str(data.get("label", "")).casefold()
-    )[:5]
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
-    raise AlignkgError(f"no entity with id or label {name!r} in the graph{hint}")
-
-
-def _class_filter(graph: nx.MultiDiGraph, classes: list[str]) -> set[str]:
-    """The class ids (``ak:Meeting``) named by ``classes``: ids, full IRIs or class labels."""
-    present: dict[str, str] = {}
-    for _, data in graph.nodes(data=True):
-        if data.get("class"):
-            present[data["class"]] = data.get("class_label") or data["class"]
-    chosen: set[str] = set()
-    for name in classes:
-        wanted = name.strip().casefold()
-        forms = {wanted, compact_iri(name.strip()).casefold()}
-        hits = {
-            cls
-            for cls, label in present.items()
-            if forms & {cls.casefold(), label.casefold(), cls.split(":")[-1].casefold()}
-        }
-        if not hits:
-            known = ", ".join(sorted(f"{label} ({cls})" for cls, label in present.items()))
-            raise AlignkgError(f"no class {name!r} among the entities shown; classes: {known}")
-        chosen |= hits
-    return chosen
-
-
 def _query_graph(
     dataset: Dataset | Store, base: nx.MultiDiGraph, query: str, labels: dict[str, str]
 ) -> nx.MultiDiGraph:
@@ -311,12 +277,13 @@ def _query_graph(
                     builder.edge(str(s), label, str(o), None, label=label)
                 else:
                     name = str(p) if p is not None else result.variables[obj]
-                    builder.node(str(s))["attributes"].setdefault(name, []).append(str(o))
+                    if isinstance(o, Literal):
+                        builder.literal(builder.node(str(s)), name, o)
+                    else:
+                        builder.node(str(s))["attributes"].setdefault(name, []).append(str(o))
             for index, term in enumerate(row):
                 if index not in used and isinstance(term, Literal):
-                    builder.node(str(s))["attributes"].setdefault(result.variables[index], []).append(
-                        str(term)
-                    )
+                    builder.literal(builder.node(str(s)), result.variables[index], term)
     graph = builder.graph()
     for node, data in graph.nodes(data=True):
         if node in base:
@@ -326,6 +293,7 @@ def _query_graph(
                 if data.get(key) == empty[key]:
                     data[key] = known.get(key)
             data["attributes"] = {**known.get("attributes", {}), **data["attributes"]}
+            data["datatypes"] = {**known.get("datatypes", {}), **data.get("datatypes", {})}
     for s, o, key, data in graph.edges(keys=True, data=True):
         if base.has_edge(s, o, key):
             data["sources"] = base.edges[s, o, key]["sources"]
@@ -346,7 +314,8 @@ def to_networkx(
 
     Nodes are keyed by compact id (``akid:meng-fanying``) and carry ``label`` (English),
     ``label_zh``, ``labels`` (by language), ``class``, ``class_label``, ``description``, ``sources``
-    and ``attributes`` (the entity's literal values by property label). Edges are keyed by
+    ``attributes`` (the entity's literal values by property label) and ``datatypes`` (the
+    datatype of those values, ``xsd:decimal``, by the same label). Edges are keyed by
     predicate and carry ``predicate``, ``label``, ``sources`` and ``source`` (the first of them).
     The graph's own attributes give ``shown`` (what the selection is), ``sources`` (id to title of
     the sources drawn on) and ``statements`` (the statement records about the nodes).
@@ -373,7 +342,7 @@ def to_networkx(
         graph = _query_graph(dataset, graph, query, labels)
         shown.append("the answer to a query")
     if classes is not None:
-        kept = _class_filter(graph, list(classes))
+        kept = class_filter(graph, list(classes))
         graph = graph.subgraph([n for n, d in graph.nodes(data=True) if d.get("class") in kept]).copy()
         shown.append("entities of class " + ", ".join(sorted(kept)))
     if focus is not None:
