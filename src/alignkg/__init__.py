@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from alignkg.views.export import ExportFormat, export_graph
     from alignkg.views.projection import to_networkx
     from alignkg.views.report import Report, render_report, write_report
+    from alignkg.views.site import SiteSummary, write_site
     from alignkg.views.view import render_view, write_view
 
 __version__ = "0.1.0"
@@ -54,6 +55,7 @@ _EXPORTS = {
     "QueryResult": "alignkg.stores.result",
     "Report": "alignkg.views.report",
     "Severity": "alignkg.checks.findings",
+    "SiteSummary": "alignkg.views.site",
     "Store": "alignkg.stores.base",
     "StoreStats": "alignkg.stores.base",
     "Tables": "alignkg.model.tables",
@@ -89,6 +91,7 @@ _EXPORTS = {
     "validate_graph": "alignkg.checks.validation",
     "write_docs": "alignkg.views.documentation",
     "write_report": "alignkg.views.report",
+    "write_site": "alignkg.views.site",
     "write_view": "alignkg.views.view",
 }
 
@@ -107,6 +110,7 @@ __all__ = [
     "QueryResult",
     "Report",
     "Severity",
+    "SiteSummary",
     "Store",
     "StoreStats",
     "Tables",
@@ -143,6 +147,7 @@ __all__ = [
     "validate_graph",
     "write_docs",
     "write_report",
+    "write_site",
     "write_view",
 ]
 
