@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
@@ -145,10 +146,11 @@ class SiteData:
                 if known_text is None or fact.lang == "en":
                     self.descriptions[fact.subject] = fact.value
 
-    @property
+    @cached_property
     def entities(self) -> list[str]:
-        """Every entity (``akid:`` id) that is the subject or the object of a fact, sorted."""
-        return sorted({*self.outgoing, *self.incoming})
+        """Every entity that is the subject or the object of a fact and has an id a page can be
+        named after (``akid:x``), sorted; other IRIs are shown as text."""
+        return sorted(e for e in {*self.outgoing, *self.incoming} if e.startswith("akid:"))
 
     def label(self, entity: str) -> str:
         """The English label, else one without a language, else the id."""
@@ -289,6 +291,8 @@ def read_site_data(dataset: Dataset | Store) -> SiteData:
     for fact in facts:
         if fact.source and fact.source not in sources:
             sources[fact.source] = SourceInfo(fact.source)
+    for odd in [s for s in sources if not s.startswith("aksrc:")]:
+        del sources[odd]  # an IRI no page can be named after: its facts show it as text
     for info in sources.values():
         info.metadata.sort()
     term_labels: dict[str, dict[str, str]] = defaultdict(dict)

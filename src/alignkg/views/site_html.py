@@ -64,7 +64,9 @@ def fact_rows_html(table: FactTable, root: str) -> Markup:
             out.append(f"<td>{_cell(f.value, root)}{lang}</td>")
         if table.source:
             source = ""
-            if f.source is not None:
+            if f.source is not None and not f.source.href:
+                source = escape(f.source.text)
+            elif f.source is not None:
                 href = escape(root + f.source.href)
                 source = f'<a class="source" href="{href}#{anchor}">{escape(f.source.text)}</a>'
             out.append(f"<td>{source}</td>")
