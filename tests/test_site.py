@@ -331,3 +331,11 @@ def test_cli_writes_the_site(built: alignkg.BuildReport, tmp_path: Path) -> None
     refused = runner.invoke(app, ["site", "--graph", trig, "--out", str(tmp_path / "other")])
     assert refused.exit_code == 1
     assert "not a site written by alignkg" in refused.stderr
+
+
+def test_the_docs_show_the_screenshots_they_name() -> None:
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    named = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (docs / "site.md").read_text(encoding="utf-8"))
+    assert named == ["images/site-entity.png", "images/site-directive.png"]
+    for name in named:
+        assert (docs / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name

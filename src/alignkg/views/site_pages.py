@@ -20,6 +20,8 @@ KINDS = (
     ("directive", "ak:NationalDirective"),
 )
 
+_DATED = {"dcterms:date": "dated", "schema:startDate": "starts", "schema:endDate": "ends"}
+
 
 class Pages:
     """Builds pages from the site's data; one instance serves every page of a build."""
@@ -79,7 +81,7 @@ class Pages:
             kind=kind,
             class_labels=[data.term_label(c) for c in sorted(data.asserted_types.get(entity, ()))],
             description=data.descriptions.get(entity, ""),
-            aliases=sorted(data.aliases.get(entity, [])),
+            aliases=self.aliases(entity),
         )
         builder = getattr(self, f"_{kind}", None)
         if builder is not None:
@@ -91,11 +93,19 @@ class Pages:
             (page.inferred if fact.inferred else page.asserted).append(fact)
         return page
 
+    def aliases(self, entity: str) -> list[str]:
+        """Other names: ``skos:altLabel`` values and labels in languages other than English and Chinese."""
+        data = self.data
+        names = {*data.aliases.get(entity, []), *data.labels.get(entity, {}).values()}
+        return sorted(names - {data.label(entity), data.label_zh(entity)})
+
     def _own_dates(self, entity: str) -> list[Event]:
+        """The entity's own dated facts (date, start and end dates...) as timeline events."""
         events = []
         for fact in self.data.outgoing.get(entity, []):
             if fact.datatype == "xsd:date" and not fact.inferred:
-                events.append(Event(fact.value, self.data.term_label(fact.predicate), self.ref(entity)))
+                what = _DATED.get(fact.predicate) or self.data.term_label(fact.predicate)
+                events.append(Event(fact.value, what, self.ref(entity)))
         return events
 
     def _person(self, person: str, page: Page) -> None:
