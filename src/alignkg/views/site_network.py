@@ -79,6 +79,9 @@ class Neighbourhoods:
         drawn: dict[str, Any] = page_data(graph, layout=Layout.physics)
         for node in drawn["nodes"]:
             node["color"], node["shape"] = self.style.get(node["group"], (PALETTE[0], SHAPES[0]))
+            del node["sources"]  # named in the tooltip; the page's facts link each one
+        for edge in drawn["edges"]:
+            del edge["sources"]
         for cls in drawn["classes"]:
             cls["color"], cls["shape"] = self.style.get(cls["label"], (PALETTE[0], SHAPES[0]))
         drawn.pop("statements", None)
