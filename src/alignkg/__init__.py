@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from alignkg.views.export import ExportFormat, export_graph
     from alignkg.views.projection import to_networkx
     from alignkg.views.report import Report, render_report, write_report
+    from alignkg.views.site import SiteSummary, write_site
     from alignkg.views.view import render_view, write_view
 
 __version__ = "0.1.0"
@@ -58,6 +59,7 @@ _EXPORTS = {
     "ReviewConfig": "alignkg.endpoint.review",
     "ReviewServer": "alignkg.endpoint.review",
     "Severity": "alignkg.checks.findings",
+    "SiteSummary": "alignkg.views.site",
     "Store": "alignkg.stores.base",
     "StoreStats": "alignkg.stores.base",
     "Tables": "alignkg.model.tables",
@@ -97,6 +99,7 @@ _EXPORTS = {
     "validate_graph": "alignkg.checks.validation",
     "write_docs": "alignkg.views.documentation",
     "write_report": "alignkg.views.report",
+    "write_site": "alignkg.views.site",
     "write_view": "alignkg.views.view",
 }
 
@@ -117,6 +120,7 @@ __all__ = [
     "ReviewConfig",
     "ReviewServer",
     "Severity",
+    "SiteSummary",
     "Store",
     "StoreStats",
     "Tables",
@@ -157,6 +161,7 @@ __all__ = [
     "validate_graph",
     "write_docs",
     "write_report",
+    "write_site",
     "write_view",
 ]
 
