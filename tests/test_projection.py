@@ -109,7 +109,10 @@ def test_focus_depth_widens_the_neighbourhood(built: alignkg.BuildReport, whole:
 
 
 def test_focus_that_matches_nothing_suggests_labels(built: alignkg.BuildReport) -> None:
-    with pytest.raises(alignkg.AlignkgError, match=r"no entity with id or label 'Meng'.*Meng Fanying"):
+    with pytest.raises(
+        alignkg.AlignkgError,
+        match=r"no entity 'Meng' in the graph; did you mean Meng Fanying \(akid:meng-fanying\)",
+    ):
         alignkg.to_networkx(built.dataset, focus="Meng")
 
 
@@ -150,9 +153,18 @@ def test_select_with_predicate_variable_uses_property_labels(built: alignkg.Buil
     assert {d["label"] for _, _, d in graph.edges(data=True)} == {"holds"}
 
 
-def test_select_without_edge_variables_explains_the_convention(built: alignkg.BuildReport) -> None:
-    with pytest.raises(alignkg.AlignkgError, match=r"\?subject and \?object"):
-        alignkg.to_networkx(built.dataset, query="SELECT ?x WHERE { ?x a foaf:Person }")
+def test_select_of_entities_draws_them_and_the_relations_between_them(
+    built: alignkg.BuildReport, whole: nx.MultiDiGraph
+) -> None:
+    graph = alignkg.to_networkx(built.dataset, query="SELECT ?x WHERE { ?x a foaf:Person }")
+    people = {n for n, d in whole.nodes(data=True) if d["class"] == "foaf:Person"}
+    assert set(graph.nodes) == people
+    assert graph.nodes["akid:meng-fanying"]["label"] == "Meng Fanying"
+
+
+def test_select_without_entities_explains_what_to_draw(built: alignkg.BuildReport) -> None:
+    with pytest.raises(alignkg.AlignkgError, match=r"holds no entity .*\?n\)"):
+        alignkg.to_networkx(built.dataset, query="SELECT (COUNT(*) AS ?n) WHERE { ?x a foaf:Person }")
 
 
 def test_ask_query_has_nothing_to_draw(built: alignkg.BuildReport) -> None:

@@ -132,13 +132,23 @@ def test_legend_lists_each_class_present(built: alignkg.BuildReport, page: str) 
     assert len(styles) == len(legend), "two classes share colour and shape"
 
 
-def test_legend_and_nodes_agree_on_groups(page: str) -> None:
+def test_legend_and_nodes_agree_on_classes_and_groups(page: str) -> None:
     data = graph_data(page)
-    legend = {item["label"]: item for item in data["classes"]}
-    assert {node["group"] for node in data["nodes"]} == set(legend)
+    legend = {item["id"]: item for item in data["classes"]}
+    assert {node["cls"] for node in data["nodes"]} == set(legend)
     for node in data["nodes"]:
-        style = legend[node["group"]]
-        assert (node["color"], node["shape"]) == (style["color"], style["shape"])
+        style = legend[node["cls"]]
+        assert (node["color"], node["shape"], node["kind"]) == (
+            style["color"],
+            style["shape"],
+            style["group"],
+        )
+    groups = {g["key"]: g for g in data["groups"]}
+    for item in data["classes"]:
+        assert item["id"] in groups[item["group"]]["classes"]
+        assert item["shape"] == groups[item["group"]]["shape"]
+    # vis-network's own groups would repaint nodes with its palette when they are shown again
+    assert all("group" not in node for node in data["nodes"])
 
 
 # --------------------------------------------------------------------------- escaping
