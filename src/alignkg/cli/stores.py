@@ -18,6 +18,7 @@ from alignkg.cli.app import (
 )
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_GRAPH_FILE
+from alignkg.model.words import count
 
 
 @app.command("load")
@@ -37,7 +38,8 @@ def load_command(
             size = len(target)
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"loaded {len(files)} file(s) into {store}; it now holds {size} quads", highlight=False)
+    held = count(size, "quad")
+    out.print(f"loaded {count(len(files), 'file')} into {store}; it now holds {held}", highlight=False)
 
 
 @app.command("push")
@@ -58,7 +60,7 @@ def push_command(
     except AlignkgError as exc:
         fail(exc)
     rows = [[compact_iri(g) if g else "(default graph)", str(n)] for g, n in sent.items()]
-    out.print(table(f"Replaced {len(sent)} graphs at {endpoint}", ["graph", "triples"], rows))
+    out.print(table(f"Replaced {count(len(sent), 'graph')} at {endpoint}", ["graph", "triples"], rows))
 
 
 @app.command("stats")
@@ -76,7 +78,7 @@ def stats_command(
             stats = opened.stats()
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"{stats.triples} quads in {store}", highlight=False)
+    out.print(f"{count(stats.triples, 'quad')} in {store}", highlight=False)
     per_graph = [[g, str(n)] for g, n in stats.triples_per_graph.items()]
     out.print(table("Triples per named graph", ["graph", "triples"], per_graph))
     per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]

@@ -27,11 +27,11 @@ def plural(noun: str) -> str:
 def count(number: int, noun: str, nouns: str | None = None) -> str:
     """``number`` followed by the noun in the form it takes with that number.
 
-    >>> count(1, "row"), count(2, "row"), count(0, "entity"), count(1_500, "triple")
-    ('1 row', '2 rows', '0 entities', '1,500 triples')
+    >>> count(1, "row"), count(2, "row"), count(0, "entity"), count(1500, "triple")
+    ('1 row', '2 rows', '0 entities', '1500 triples')
     """
     word = noun if number == 1 else (nouns or plural(noun))
-    return f"{number:,} {word}"
+    return f"{number} {word}"
 
 
 def either(items: Sequence[str], conjunction: str = "or") -> str:

@@ -98,7 +98,11 @@ def _options(layout: Layout, nodes: int, edges: int) -> dict[str, Any]:
         options["interaction"].update({"hideEdgesOnDrag": True, "hideEdgesOnZoom": edges > EDGE_LABEL_LIMIT})
         if layout is Layout.timeline:
             options["nodes"]["widthConstraint"] = {"maximum": 190}
-            options["edges"]["smooth"] = {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.5}
+            options["edges"]["smooth"] = {
+                "type": "cubicBezier",
+                "forceDirection": "horizontal",
+                "roundness": 0.5,
+            }
         if edges > EDGE_LABEL_LIMIT:
             # Arrowheads cost half the drawing time of a large graph; the tooltip gives the direction.
             options["edges"]["arrows"]["to"]["enabled"] = False
