@@ -365,6 +365,21 @@ def test_view_query(built_project: Path) -> None:
     assert {e["label"] for e in view_data(built_project / "q.html")["edges"]} == {"holds"}
 
 
+def test_view_any_shipped_query_with_params_and_layout(built_project: Path) -> None:
+    args = ["view", "--query", "entity-evidence", "--param", "entity=Li Xiao", "--out", "li.html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = view_data(built_project / "li.html")
+    assert "akid:li-xiao" in {n["id"] for n in data["nodes"]}
+    assert data["layout"] == "physics"
+    result = runner.invoke(app, [*args[:-2], "--layout", "timeline", "--out", "t.html"])
+    assert result.exit_code == 0, result.output
+    assert view_data(built_project / "t.html")["layout"] == "timeline"
+    chain = runner.invoke(app, ["view", "--query", "priority-measures", "--out", "pm.html"])
+    assert chain.exit_code == 0, chain.output
+    assert view_data(built_project / "pm.html")["layout"] == "timeline"
+
+
 def test_view_from_a_store_matches_the_view_from_the_file(built_project: Path) -> None:
     args = ["view", "--focus", "Li Xiao", "--depth", "2"]
     assert runner.invoke(app, [*args, "--out", "file.html"]).exit_code == 0

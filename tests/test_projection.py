@@ -181,3 +181,62 @@ def test_projection_of_a_store_matches_the_dataset(
         graph = alignkg.to_networkx(store)
     assert nx.utils.graphs_equal(graph, whole)
     assert graph.graph["statements"] == whole.graph["statements"]
+
+
+# --------------------------------------------------------------------------- any shipped query
+
+
+@pytest.mark.parametrize("name", [q.name for q in alignkg.shipped_queries()])
+def test_every_shipped_query_draws_the_entities_it_is_about(
+    built: alignkg.BuildReport, whole: nx.MultiDiGraph, name: str
+) -> None:
+    graph = alignkg.to_networkx(built.dataset, query=name)
+    assert graph.number_of_nodes() > 0
+    for node, data in graph.nodes(data=True):
+        if str(node).startswith("akid:"):
+            assert node in whole and data["label"] == whole.nodes[node]["label"]
+        else:
+            assert node in whole.graph["sources"]  # the sources query draws the sources
+    for s, o, key in graph.edges(keys=True):
+        assert whole.has_edge(s, o, key)  # only relations the graph states
+    assert graph.graph["shown"] == f"the answer to query {name!r}"
+
+
+def test_a_select_of_labels_draws_the_labelled_entities(built: alignkg.BuildReport) -> None:
+    graph = alignkg.to_networkx(built.dataset, query="meeting-participants")
+    assert {"akid:meng-fanying", "akid:li-xiao", "akid:post-baogang-party-secretary"} <= set(graph.nodes)
+    assert graph.has_edge("akid:meng-fanying", "akid:post-baogang-party-secretary", "org:holds")
+    assert graph.nodes["akid:meng-fanying"]["attributes"]["role"] == "chair"
+
+
+def test_computed_and_aggregated_columns_become_attributes(built: alignkg.BuildReport) -> None:
+    lags = alignkg.to_networkx(built.dataset, query="directive-lag")
+    assert lags.nodes["akid:meeting-baogang-2025-01-09"]["attributes"]["lagDays"] == "2; 3"
+    sources = alignkg.to_networkx(built.dataset, query="sources")
+    assert sources.nodes["aksrc:bg-dingri-earthquake"]["attributes"]["statements"] == "5"
+    assert sources.nodes["aksrc:bg-dingri-earthquake"]["group"] == "sources"
+
+
+def test_query_parameters_take_labels_in_views(built: alignkg.BuildReport) -> None:
+    graph = alignkg.to_networkx(built.dataset, query="entity-evidence", params={"entity": "Li Xiao"})
+    assert "akid:li-xiao" in graph
+    assert graph.nodes["akid:meeting-baogang-2025-01-09"]["label"].startswith("Baogang Party")
+    with pytest.raises(alignkg.AlignkgError, match="did you mean Li Xiao"):
+        alignkg.to_networkx(built.dataset, query="entity-evidence", params={"entity": "lixiao"})
+    with pytest.raises(alignkg.AlignkgError, match="go with a query"):
+        alignkg.to_networkx(built.dataset, params={"entity": "Li Xiao"})
+
+
+def test_widening_a_select_keeps_its_groups_and_comments() -> None:
+    from alignkg.queries.columns import about, widen_select
+
+    text = (
+        "PREFIX ex: <http://example.org/#x>\n# SELECT ?not this one\n"
+        "SELECT ?name (COUNT(?m) AS ?n) WHERE { ?e rdfs:label ?name ; ex:group ?m } "
+        "GROUP BY ?name ORDER BY ?name LIMIT 3"
+    )
+    assert about(text) == {"name": ["name", "e"], "n": ["n"]}
+    wide = widen_select(text, ["e"])
+    assert "(COUNT(?m) AS ?n)  ?e WHERE" in wide and "GROUP BY ?name  ?e ORDER BY" in wide
+    assert "# SELECT ?not this one" in wide
+    assert widen_select("SELECT * WHERE { ?s ?p ?o }", ["x"]) == "SELECT * WHERE { ?s ?p ?o }"

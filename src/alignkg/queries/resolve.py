@@ -176,7 +176,7 @@ def resolve_class(data: Dataset | Store, name: str) -> NamedClass:
         raise AlignkgError(f"no class {name!r} in the graph or its ontology{hint}")
     if len(hits) > 1:
         raise AlignkgError(
-            f"{name!r} names several classes: {', '.join(compact_iri(h) for h in hits)}; give one id"
+            f"{name!r} names several classes: {', '.join(sorted(compact_iri(h) for h in hits))}; give one id"
         )
     (cls,) = hits
     below = {

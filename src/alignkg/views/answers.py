@@ -111,8 +111,9 @@ def _entities(
             found.append(ids[0] if ids else None)
         for at, name in enumerate(order):
             value = row[position[name]]
-            if not isinstance(value, Literal) or len(columns[name]) > 1:
-                continue  # a label (or text made from one) of an entity drawn already
+            named = any(isinstance(row[i], URIRef) for i in behind[name] if i != position[name])
+            if not isinstance(value, Literal) or named:
+                continue  # the label of something drawn (or of a term), or text made from one
             left = [f for f in reversed(found[:at]) if f]
             right = [f for f in found[at + 1 :] if f]
             owners = [f for f in [*left, *right] if f is not None]
