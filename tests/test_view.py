@@ -473,3 +473,25 @@ def test_the_page_opens_readable(page: str) -> None:
     assert data["readable"] * data["options"]["nodes"]["font"]["size"] >= 12
     assert data["start"] == "akid:baogang-group"  # the entity with the most relations
     assert 'id="panel"' in page and 'id="filters"' in page
+
+
+# --------------------------------------------------------------------------- the documentation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_docs_give_each_group_its_colour_and_shape() -> None:
+    from alignkg.views.styles import GROUPS, OTHER
+
+    text = (ROOT / "docs" / "views.md").read_text(encoding="utf-8")
+    for group in (*GROUPS, OTHER):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {group.label} |"))
+        assert f"`{group.color}`" in row, group.label
+        assert group.shape.replace("triangleDown", "triangle down") in row, group.label
+
+
+def test_view_examples_name_queries_that_exist() -> None:
+    shipped = {q.name for q in alignkg.shipped_queries()}
+    for doc in (ROOT / "README.md", ROOT / "docs" / "views.md"):
+        for name in re.findall(r"alignkg view [^\n`]*--query ([^\s`]+)", doc.read_text(encoding="utf-8")):
+            assert name in shipped or name == "my-question.rq", f"{doc.name}: no query {name!r}"
