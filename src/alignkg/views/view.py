@@ -23,6 +23,7 @@ from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_VIEW_FILE, write_atomically
 from alignkg.model.words import count
 from alignkg.stores.base import Store
+from alignkg.views.layout import Layout
 from alignkg.views.page import (
     EDGE_LABEL_LIMIT,
     MAX_EDGES,
@@ -30,7 +31,6 @@ from alignkg.views.page import (
     PHYSICS_LIMIT,
     READABLE_SCALE,
     TIMELINE_LIMIT,
-    Layout,
     json_for_script,
     page_data,
 )
