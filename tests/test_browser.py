@@ -10,6 +10,7 @@ data never run. Skipped with a reason when Chromium is missing, except under CI=
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
@@ -22,6 +23,7 @@ import networkx as nx
 import pytest
 
 import alignkg
+from alignkg.views.layout import Layout
 
 pytestmark = pytest.mark.browser
 
@@ -202,9 +204,11 @@ def test_vis_network_draws_every_node_and_edge(
     assert counts(opened) == (n, e, n, e)
     assert opened.errors == []
     assert opened.requests == []
-    legend = opened.page.locator("#legend li")
+    legend = opened.page.locator("#legend li.class")
     assert legend.count() == len({d.get("class_label") for _, d in graph.nodes(data=True)})
-    assert opened.page.locator("#legend svg").count() == legend.count()
+    groups = opened.page.locator("#legend li.group")
+    assert groups.count() == len({d["group"] for _, d in graph.nodes(data=True)})
+    assert opened.page.locator("#legend svg").count() == legend.count() + groups.count()
 
 
 def test_hover_shows_a_plain_text_tooltip(baogang_page: Path, open_page: Any) -> None:
@@ -269,6 +273,77 @@ def test_filters_hide_a_class_and_a_source(
     assert opened.errors == []
 
 
+DRAWN_COLOURS = """(() => {
+  const n = window.alignkg.network, drawn = {};
+  for (const id of n.body.nodeIndices) {
+    const node = n.body.nodes[id];
+    if (node.options.hidden) { continue; }
+    drawn[id] = [node.options.color.background, node.options.shape];
+  }
+  return drawn;
+})()"""
+LEGEND_COLOURS = """(() => {
+  const found = {};
+  for (const li of document.querySelectorAll("#legend li.class")) {
+    const box = li.querySelector("input");
+    found[box.dataset.cls] = li.querySelector("svg > *").getAttribute("fill");
+  }
+  return found;
+})()"""
+
+
+def colours_agree(opened: Opened, data: dict[str, Any]) -> dict[str, list[str]]:
+    """Every node drawn has the colour and shape of its class in the legend; returns the drawn ones."""
+    legend = opened.js(LEGEND_COLOURS)
+    drawn = opened.js(DRAWN_COLOURS)
+    classes = {c["id"]: c for c in data["classes"]}
+    for node in data["nodes"]:
+        if node["id"] in drawn:
+            assert drawn[node["id"]] == [legend[node["cls"]], classes[node["cls"]]["shape"]], node["id"]
+    return drawn  # type: ignore[no-any-return]
+
+
+def test_colours_stay_with_the_legend_through_every_filter(baogang_page: Path, open_page: Any) -> None:
+    data = json.loads(
+        re.findall(
+            r'<script id="graph-data" type="application/json">(.*?)</script>', baogang_page.read_text()
+        )[0]
+    )
+    opened = open_page(baogang_page)
+    before = colours_agree(opened, data)
+    assert len(before) == len(data["nodes"])
+    assert before["akid:meng-fanying"][0] == "#4e79a7"  # the people's blue, whatever the page shows
+    person = opened.page.get_by_label(re.compile(r"^Person \("))
+    person.uncheck()
+    assert "akid:meng-fanying" not in colours_agree(opened, data)
+    person.check()
+    assert colours_agree(opened, data) == before
+    opened.page.click("#sources-none")
+    opened.page.click("#sources-all")
+    assert colours_agree(opened, data) == before
+    people = opened.page.locator('#legend input[data-group="people"]')
+    people.uncheck()
+    assert not any(n in colours_agree(opened, data) for n in ("akid:li-xiao", "akid:xi-jinping"))
+    assert opened.page.get_by_label(re.compile(r"^Person \(")).is_checked() is False
+    people.check()
+    opened.page.click("#classes-none")
+    assert colours_agree(opened, data) == {}
+    opened.page.click("#classes-all")
+    assert colours_agree(opened, data) == before
+    assert opened.errors == []
+
+
+def test_labels_are_readable_when_the_page_opens(baogang_page: Path, open_page: Any) -> None:
+    opened = open_page(baogang_page)
+    scale = opened.js("window.alignkg.network.getScale()")
+    font = opened.js("window.alignkg.network.body.nodes['akid:baogang-group'].options.font.size")
+    assert scale * font >= 12
+    details = opened.page.locator("#details").bounding_box()
+    assert details["y"] + 40 < 900  # the details panel is in view, not below the fold
+    opened.page.click("#fit")
+    assert opened.js("window.alignkg.network.getScale()") < scale
+
+
 def test_focused_view_selects_its_centre(built: alignkg.BuildReport, tmp_path: Path, open_page: Any) -> None:
     path = alignkg.write_view(built.dataset, tmp_path / "focus.html", focus="Meng Fanying", depth=2)
     opened = open_page(path)
@@ -292,6 +367,59 @@ def test_screenshot_is_not_blank(baogang_page: Path, open_page: Any) -> None:
     opened = open_page(baogang_page)
     assert pixel_spread(network_area(opened)) > 5
     assert opened.errors == []
+
+
+# --------------------------------------------------------------------------- a reference image
+
+FICTIONAL = Path(__file__).parent / "fixtures" / "fictional"
+REFERENCE = Path(__file__).parent / "fixtures" / "reference" / "fictional-timeline.png"
+"""The fictional data's timeline as the page first shows it. After an intended change to how
+views look, write it again with ALIGNKG_UPDATE_REFERENCE=1 and look at it before committing."""
+
+
+def image_difference(png: bytes, reference: Path) -> float:
+    """The share of pixels that differ clearly (by more than 48 of 255 in some channel)."""
+    from PIL import Image, ImageChops
+
+    shot = Image.open(io.BytesIO(png)).convert("RGB")
+    expected = Image.open(reference).convert("RGB")
+    if shot.size != expected.size:
+        return 1.0
+    diff = ImageChops.difference(shot, expected).convert("L").point(lambda v: 255 if v > 48 else 0)
+    pixels = shot.size[0] * shot.size[1]
+    return (pixels - diff.histogram()[0]) / pixels
+
+
+def test_timeline_matches_the_reference_image(
+    tmp_path: Path, open_page: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1736380800")
+    dataset = alignkg.build_graph(
+        FICTIONAL, Path(__file__).parent.parent / "ontology" / "alignkg.ttl"
+    ).dataset
+    path = alignkg.write_view(dataset, tmp_path / "fictional.html", layout=Layout.timeline)
+    opened = open_page(path)
+    shot = network_area(opened)
+    if os.environ.get("ALIGNKG_UPDATE_REFERENCE") == "1":
+        REFERENCE.parent.mkdir(parents=True, exist_ok=True)
+        REFERENCE.write_bytes(shot)
+    assert REFERENCE.is_file(), f"no reference image at {REFERENCE}; write it with ALIGNKG_UPDATE_REFERENCE=1"
+    # The same page renders the same pixels; the tolerance (0.02%, some 120 pixels) absorbs
+    # anti-aliasing, while one node recoloured changes about 0.05% (see the control case).
+    assert image_difference(shot, REFERENCE) < 0.0002
+    assert opened.errors == []
+
+
+def test_the_reference_comparison_notices_a_change(tmp_path: Path, open_page: Any) -> None:
+    """Control case: the same page with one group recoloured is told apart from the reference."""
+    dataset = alignkg.build_graph(
+        FICTIONAL, Path(__file__).parent.parent / "ontology" / "alignkg.ttl"
+    ).dataset
+    path = alignkg.write_view(dataset, tmp_path / "fictional.html", layout=Layout.timeline)
+    page = path.read_text(encoding="utf-8").replace("#e15759", "#000000")  # directives drawn black
+    path.write_text(page, encoding="utf-8")
+    shot = network_area(open_page(path))
+    assert image_difference(shot, REFERENCE) > 0.0002
 
 
 # --------------------------------------------------------------------------- hostile data

@@ -473,7 +473,7 @@ def test_missing_column(good_build: Path) -> None:
     write_records(path, header, [{k: v for k, v in r.items() if k != "evidence"} for r in records])
     exc = expect_failure_leaving_build_untouched(good_build)
     assert str(exc) == (
-        f"{Path('data', 'statements.csv')}, row 1: missing column(s) evidence; expected columns: "
+        f"{Path('data', 'statements.csv')}, row 1: missing column evidence; expected columns: "
         "subject, predicate, object, value, datatype, lang, source, locator, evidence, valid_from, valid_to"
     )
 
@@ -484,7 +484,7 @@ def test_extra_column(good_build: Path) -> None:
     write_records(path, [*header, "notes"], [{**r, "notes": "x"} for r in records])
     exc = expect_failure_leaving_build_untouched(good_build)
     assert str(exc) == (
-        f"{Path('data', 'entities.csv')}, row 1: unknown column(s) notes; expected columns: "
+        f"{Path('data', 'entities.csv')}, row 1: unknown column notes; expected columns: "
         "id, class, label_en, label_zh, description, source"
     )
 

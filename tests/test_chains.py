@@ -88,8 +88,11 @@ def test_shipped_metrics(built: alignkg.BuildReport) -> None:
 def test_chains_filter_by_enterprise(built: alignkg.BuildReport) -> None:
     assert len(alignkg.alignment_chains(built.dataset, enterprise="baogang-group")) == 6
     assert alignkg.alignment_chains(built.dataset, enterprise="akid:china-northern-rare-earth").empty
+    assert len(alignkg.alignment_chains(built.dataset, enterprise="Baogang Group")) == 6
+    assert len(alignkg.alignment_chains(built.dataset, enterprise="包钢集团")) == 6
     with pytest.raises(
-        alignkg.AlignkgError, match="enterprises with meetings: akid:baogang-group, akid:china"
+        alignkg.AlignkgError,
+        match=r"no enterprise 'baogang' in the graph; did you mean Baogang Group \(akid:baogang-group\)",
     ):
         alignkg.alignment_chains(built.dataset, enterprise="baogang")
 

@@ -245,7 +245,7 @@ def test_query_param_binds_the_entity(built_project: Path) -> None:
 def test_query_param_without_equals_is_a_usage_error(built_project: Path, bad: str) -> None:
     result = runner.invoke(app, ["query", "entity-evidence", "--param", bad])
     assert result.exit_code == 2
-    assert f"--param {bad!r} is not NAME=ID" in result.stderr
+    assert f"--param {bad!r} is not NAME=ENTITY" in result.stderr
     assert result.stdout.strip() == ""
 
 
@@ -353,7 +353,8 @@ def test_view_source_and_classes(built_project: Path) -> None:
     result = runner.invoke(app, [*args, "--out", "part.html"])
     assert result.exit_code == 0, result.output
     data = view_data(built_project / "part.html")
-    assert {n["group"] for n in data["nodes"]} == {"Earthquake", "National directive"}
+    assert {n["cls"] for n in data["nodes"]} == {"ak:Earthquake", "ak:NationalDirective"}
+    assert {n["kind"] for n in data["nodes"]} == {"events", "directives"}
     assert [s["id"] for s in data["sources"]] == ["aksrc:bg-dingri-earthquake"]
 
 
@@ -362,6 +363,21 @@ def test_view_query(built_project: Path) -> None:
     result = runner.invoke(app, ["view", "--query", query, "--out", "q.html"])
     assert result.exit_code == 0, result.output
     assert {e["label"] for e in view_data(built_project / "q.html")["edges"]} == {"holds"}
+
+
+def test_view_any_shipped_query_with_params_and_layout(built_project: Path) -> None:
+    args = ["view", "--query", "entity-evidence", "--param", "entity=Li Xiao", "--out", "li.html"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = view_data(built_project / "li.html")
+    assert "akid:li-xiao" in {n["id"] for n in data["nodes"]}
+    assert data["layout"] == "physics"
+    result = runner.invoke(app, [*args[:-2], "--layout", "timeline", "--out", "t.html"])
+    assert result.exit_code == 0, result.output
+    assert view_data(built_project / "t.html")["layout"] == "timeline"
+    chain = runner.invoke(app, ["view", "--query", "priority-measures", "--out", "pm.html"])
+    assert chain.exit_code == 0, chain.output
+    assert view_data(built_project / "pm.html")["layout"] == "timeline"
 
 
 def test_view_from_a_store_matches_the_view_from_the_file(built_project: Path) -> None:
@@ -379,10 +395,14 @@ def test_view_from_a_store_matches_the_view_from_the_file(built_project: Path) -
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--focus", "Nobody at all"], "no entity with id or label 'Nobody at all'"),
+        (["--focus", "Nobody at all"], "no entity 'Nobody at all' in the graph"),
+        (["--focus", "lixiao"], "did you mean Li Xiao (akid:li-xiao)?"),
         (["--class", "Planet"], "no class 'Planet'"),
+        (["--class", "Organisation"], "did you mean org:Organization"),
         (["--source", "nope"], "no source 'aksrc:nope'"),
-        (["--query", "SELECT ?x WHERE { ?x a foaf:Person }"], "?subject and ?object"),
+        (["--query", "SELECT (COUNT(*) AS ?n) WHERE { ?x a foaf:Person }"], "holds no entity"),
+        (["--query", "entity-evidence", "--param", "entity=lixiao"], "did you mean Li Xiao"),
+        (["--query", "ASK { ?x a foaf:Person }"], "an ASK query has no graph to draw"),
     ],
 )
 def test_view_selection_errors(built_project: Path, args: list[str], message: str) -> None:

@@ -109,7 +109,10 @@ def test_focus_depth_widens_the_neighbourhood(built: alignkg.BuildReport, whole:
 
 
 def test_focus_that_matches_nothing_suggests_labels(built: alignkg.BuildReport) -> None:
-    with pytest.raises(alignkg.AlignkgError, match=r"no entity with id or label 'Meng'.*Meng Fanying"):
+    with pytest.raises(
+        alignkg.AlignkgError,
+        match=r"no entity 'Meng' in the graph; did you mean Meng Fanying \(akid:meng-fanying\)",
+    ):
         alignkg.to_networkx(built.dataset, focus="Meng")
 
 
@@ -150,9 +153,18 @@ def test_select_with_predicate_variable_uses_property_labels(built: alignkg.Buil
     assert {d["label"] for _, _, d in graph.edges(data=True)} == {"holds"}
 
 
-def test_select_without_edge_variables_explains_the_convention(built: alignkg.BuildReport) -> None:
-    with pytest.raises(alignkg.AlignkgError, match=r"\?subject and \?object"):
-        alignkg.to_networkx(built.dataset, query="SELECT ?x WHERE { ?x a foaf:Person }")
+def test_select_of_entities_draws_them_and_the_relations_between_them(
+    built: alignkg.BuildReport, whole: nx.MultiDiGraph
+) -> None:
+    graph = alignkg.to_networkx(built.dataset, query="SELECT ?x WHERE { ?x a foaf:Person }")
+    people = {n for n, d in whole.nodes(data=True) if d["class"] == "foaf:Person"}
+    assert set(graph.nodes) == people
+    assert graph.nodes["akid:meng-fanying"]["label"] == "Meng Fanying"
+
+
+def test_select_without_entities_explains_what_to_draw(built: alignkg.BuildReport) -> None:
+    with pytest.raises(alignkg.AlignkgError, match=r"holds no entity .*\?n\)"):
+        alignkg.to_networkx(built.dataset, query="SELECT (COUNT(*) AS ?n) WHERE { ?x a foaf:Person }")
 
 
 def test_ask_query_has_nothing_to_draw(built: alignkg.BuildReport) -> None:
@@ -169,3 +181,62 @@ def test_projection_of_a_store_matches_the_dataset(
         graph = alignkg.to_networkx(store)
     assert nx.utils.graphs_equal(graph, whole)
     assert graph.graph["statements"] == whole.graph["statements"]
+
+
+# --------------------------------------------------------------------------- any shipped query
+
+
+@pytest.mark.parametrize("name", [q.name for q in alignkg.shipped_queries()])
+def test_every_shipped_query_draws_the_entities_it_is_about(
+    built: alignkg.BuildReport, whole: nx.MultiDiGraph, name: str
+) -> None:
+    graph = alignkg.to_networkx(built.dataset, query=name)
+    assert graph.number_of_nodes() > 0
+    for node, data in graph.nodes(data=True):
+        if str(node).startswith("akid:"):
+            assert node in whole and data["label"] == whole.nodes[node]["label"]
+        else:
+            assert node in whole.graph["sources"]  # the sources query draws the sources
+    for s, o, key in graph.edges(keys=True):
+        assert whole.has_edge(s, o, key)  # only relations the graph states
+    assert graph.graph["shown"] == f"the answer to query {name!r}"
+
+
+def test_a_select_of_labels_draws_the_labelled_entities(built: alignkg.BuildReport) -> None:
+    graph = alignkg.to_networkx(built.dataset, query="meeting-participants")
+    assert {"akid:meng-fanying", "akid:li-xiao", "akid:post-baogang-party-secretary"} <= set(graph.nodes)
+    assert graph.has_edge("akid:meng-fanying", "akid:post-baogang-party-secretary", "org:holds")
+    assert graph.nodes["akid:meng-fanying"]["attributes"]["role"] == "chair"
+
+
+def test_computed_and_aggregated_columns_become_attributes(built: alignkg.BuildReport) -> None:
+    lags = alignkg.to_networkx(built.dataset, query="directive-lag")
+    assert lags.nodes["akid:meeting-baogang-2025-01-09"]["attributes"]["lagDays"] == "2; 3"
+    sources = alignkg.to_networkx(built.dataset, query="sources")
+    assert sources.nodes["aksrc:bg-dingri-earthquake"]["attributes"]["statements"] == "5"
+    assert sources.nodes["aksrc:bg-dingri-earthquake"]["group"] == "sources"
+
+
+def test_query_parameters_take_labels_in_views(built: alignkg.BuildReport) -> None:
+    graph = alignkg.to_networkx(built.dataset, query="entity-evidence", params={"entity": "Li Xiao"})
+    assert "akid:li-xiao" in graph
+    assert graph.nodes["akid:meeting-baogang-2025-01-09"]["label"].startswith("Baogang Party")
+    with pytest.raises(alignkg.AlignkgError, match="did you mean Li Xiao"):
+        alignkg.to_networkx(built.dataset, query="entity-evidence", params={"entity": "lixiao"})
+    with pytest.raises(alignkg.AlignkgError, match="go with a query"):
+        alignkg.to_networkx(built.dataset, params={"entity": "Li Xiao"})
+
+
+def test_widening_a_select_keeps_its_groups_and_comments() -> None:
+    from alignkg.queries.columns import about, widen_select
+
+    text = (
+        "PREFIX ex: <http://example.org/#x>\n# SELECT ?not this one\n"
+        "SELECT ?name (COUNT(?m) AS ?n) WHERE { ?e rdfs:label ?name ; ex:group ?m } "
+        "GROUP BY ?name ORDER BY ?name LIMIT 3"
+    )
+    assert about(text) == {"name": ["name", "e"], "n": ["n"]}
+    wide = widen_select(text, ["e"])
+    assert "(COUNT(?m) AS ?n)  ?e WHERE" in wide and "GROUP BY ?name  ?e ORDER BY" in wide
+    assert "# SELECT ?not this one" in wide
+    assert widen_select("SELECT * WHERE { ?s ?p ?o }", ["x"]) == "SELECT * WHERE { ?s ?p ?o }"

@@ -49,9 +49,13 @@ def test_unknown_parameter_is_refused(built: alignkg.BuildReport) -> None:
         alignkg.query(built.dataset, "entity-evidence", {"person": "li-xiao"})
 
 
-def test_parameter_value_must_be_an_id(built: alignkg.BuildReport) -> None:
-    with pytest.raises(alignkg.AlignkgError, match="not a valid entity id"):
+def test_parameter_value_that_names_nothing_is_refused_not_run(built: alignkg.BuildReport) -> None:
+    with pytest.raises(alignkg.AlignkgError, match=r"no entity 'x> \} \?s \?p \?o \{' in the graph"):
         alignkg.query(built.dataset, "entity-evidence", {"entity": "x> } ?s ?p ?o {"})
+    from alignkg.queries.named import bind_parameters
+
+    with pytest.raises(alignkg.AlignkgError, match="is not an entity id"):
+        bind_parameters(alignkg.get_query("entity-evidence"), {"entity": "x> } ?s ?p ?o {"})
 
 
 def test_unknown_query_name_lists_known_names() -> None:

@@ -84,7 +84,7 @@ def test_report_says_what_the_evidence_does_not_establish(
     notes = "\n".join(shipped_report.notes)
     assert "uses dates from background knowledge (aksrc:bg-ccdi-fourth-plenary)" in notes
     assert "China Northern Rare Earth Group but no directive" in notes
-    assert "rest on 1 meeting(s), 2 directive(s) and 2 lag(s)" in notes
+    assert "rest on 1 meeting, 2 directives and 2 lags" in notes
     fictional = "\n".join(fictional_report.notes)
     assert (
         "No source states that the priority 'P2 Leaner offices (fictional)' serves "

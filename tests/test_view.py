@@ -132,13 +132,23 @@ def test_legend_lists_each_class_present(built: alignkg.BuildReport, page: str) 
     assert len(styles) == len(legend), "two classes share colour and shape"
 
 
-def test_legend_and_nodes_agree_on_groups(page: str) -> None:
+def test_legend_and_nodes_agree_on_classes_and_groups(page: str) -> None:
     data = graph_data(page)
-    legend = {item["label"]: item for item in data["classes"]}
-    assert {node["group"] for node in data["nodes"]} == set(legend)
+    legend = {item["id"]: item for item in data["classes"]}
+    assert {node["cls"] for node in data["nodes"]} == set(legend)
     for node in data["nodes"]:
-        style = legend[node["group"]]
-        assert (node["color"], node["shape"]) == (style["color"], style["shape"])
+        style = legend[node["cls"]]
+        assert (node["color"], node["shape"], node["kind"]) == (
+            style["color"],
+            style["shape"],
+            style["group"],
+        )
+    groups = {g["key"]: g for g in data["groups"]}
+    for item in data["classes"]:
+        assert item["id"] in groups[item["group"]]["classes"]
+        assert item["shape"] == groups[item["group"]]["shape"]
+    # vis-network's own groups would repaint nodes with its palette when they are shown again
+    assert all("group" not in node for node in data["nodes"])
 
 
 # --------------------------------------------------------------------------- escaping
@@ -320,3 +330,168 @@ def test_payloads_in_ids_and_headings_stay_data(payload: str) -> None:
     assert data["nodes"][0]["id"] == data["nodes"][0]["label"] == payload
     assert data["edges"][0]["label"] == payload
     assert script_tags(text) == script_tags(alignkg.render_view(large_graph(2)))
+
+
+# --------------------------------------------------------------------------- styles from the ontology
+
+
+GROUP_OF = {
+    "foaf:Person": "people",
+    "ak:StateOwnedEnterprise": "organisations",
+    "ak:PartyStandingCommittee": "organisations",
+    "ak:CompanyGroup": "organisations",
+    "ak:PartySecretary": "posts",
+    "ak:StatePost": "posts",
+    "ak:Meeting": "events",
+    "ak:Earthquake": "events",
+    "ak:NationalDirective": "directives",
+    "ak:Priority": "priorities",
+    "ak:Measure": "priorities",
+    "ak:Caveat": "assessments",
+    "ak:Recommendation": "assessments",
+    "ak:Sector": "places",
+    "schema:AdministrativeArea": "places",
+}
+
+
+def styles_of(page: str) -> dict[str, tuple[str, str, str]]:
+    return {c["id"]: (c["color"], c["shape"], c["group"]) for c in graph_data(page)["classes"]}
+
+
+def test_classes_fall_into_groups_by_their_superclasses(page: str) -> None:
+    styles = styles_of(page)
+    assert {cls: styles[cls][2] for cls in GROUP_OF} == GROUP_OF
+    groups = graph_data(page)["groups"]
+    assert [g["key"] for g in groups] == [
+        "people",
+        "organisations",
+        "posts",
+        "events",
+        "directives",
+        "priorities",
+        "assessments",
+        "places",
+    ]
+    # one colour and shape per group, a shade of the colour per class
+    for group in groups:
+        shapes = {styles[c][1] for c in group["classes"]}
+        assert shapes == {group["shape"]}
+        shades = [styles[c][0] for c in group["classes"]]
+        assert len(set(shades)) == len(shades)
+    assert len(groups) == 8 < len(styles)
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        {"sources": ["baogang-directives-article"]},
+        {"sources": ["bg-dingri-earthquake"]},
+        {"focus": "Meng Fanying", "depth": 2},
+        {"focus": "meeting-baogang-2025-01-09"},
+        {"classes": ["Person", "ak:Meeting"]},
+        {"query": "priority-measures"},
+        {"query": "dual-posts"},
+    ],
+)
+def test_a_class_looks_the_same_in_every_view(built: alignkg.BuildReport, page: str, selection: Any) -> None:
+    whole = styles_of(page)
+    part = styles_of(alignkg.render_view(built.dataset, **selection))
+    assert part, selection
+    assert {cls: whole[cls] for cls in part} == part
+
+
+def test_styles_travel_with_a_projected_graph(built: alignkg.BuildReport, page: str) -> None:
+    graph = alignkg.to_networkx(built.dataset, focus="Li Xiao")
+    assert styles_of(alignkg.render_view(graph)).items() <= styles_of(page).items()
+
+
+def test_classes_no_ontology_knows_still_keep_one_style() -> None:
+    first = styles_of(alignkg.render_view(large_graph(10)))
+    again = styles_of(alignkg.render_view(large_graph(3)))
+    assert {c: first[c] for c in again} == again
+    assert {s[2] for s in first.values()} == {"other"}
+
+
+# --------------------------------------------------------------------------- what the header says
+
+
+def test_headers_say_what_the_page_shows_in_the_right_number(built: alignkg.BuildReport) -> None:
+    def subtitle(**selection: Any) -> str:
+        text = alignkg.render_view(built.dataset, **selection)
+        return html.unescape(re.findall(r'<p id="subtitle">([^<]*)</p>', text)[0])
+
+    one_source = subtitle(sources=["bg-dingri-earthquake"])
+    assert one_source.startswith("The facts of source aksrc:bg-dingri-earthquake: ")
+    assert "from 1 source (aksrc:bg-dingri-earthquake)" in one_source
+    assert "All entities" not in one_source and "1 sources" not in one_source
+    assert subtitle().startswith("All entities: 71 entities, 101 relations from 4 sources")
+    assert subtitle(focus="Meng Fanying", depth=0).startswith(
+        "The neighbourhood of Meng Fanying (akid:meng-fanying) within 0 steps: 1 entity, 0 relations"
+    )
+    assert subtitle(query="sector-entities").startswith("The answer to query 'sector-entities': ")
+
+
+# --------------------------------------------------------------------------- layouts and zoom
+
+
+def test_chains_open_as_a_timeline_and_the_whole_graph_with_physics(
+    built: alignkg.BuildReport, page: str
+) -> None:
+    assert graph_data(page)["layout"] == "physics"
+    data = graph_data(alignkg.render_view(built.dataset, query="priority-measures"))
+    assert data["layout"] == "timeline"
+    assert data["options"]["physics"] == {"enabled": False}
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
+    forced = graph_data(alignkg.render_view(built.dataset, layout=alignkg_view.Layout.timeline))
+    assert forced["layout"] == "timeline" and len(forced["nodes"]) == 71
+    assert len({(n["x"], n["y"]) for n in forced["nodes"]}) == 71  # no two nodes on one spot
+
+
+def test_the_timeline_runs_left_to_right_in_time(built: alignkg.BuildReport) -> None:
+    timeline = alignkg_view.Layout.timeline
+    data = graph_data(
+        alignkg.render_view(built.dataset, focus="meeting-baogang-2025-01-09", depth=2, layout=timeline)
+    )
+    x = {n["id"]: n["x"] for n in data["nodes"]}
+    y = {n["id"]: n["y"] for n in data["nodes"]}
+    session, ccdi = x["akid:ccdi-20th-fourth-plenary"], x["akid:directive-xi-ccdi-address"]
+    quake, dingri = x["akid:dingri-earthquake-2025"], x["akid:directive-xi-dingri-earthquake"]
+    meeting = x["akid:meeting-baogang-2025-01-09"]
+    priorities = {x[n] for n in x if n.startswith("akid:priority-")}
+    measures = {x[n] for n in x if n.startswith("akid:measure-")}
+    # 6 January session and address, 7 January earthquake and guidance, 9 January meeting
+    assert session < ccdi < quake < dingri < meeting < min(priorities)
+    assert len(priorities) == 1 and max(priorities) < min(measures) and len(measures) == 1
+    # people, bodies and posts above the chain; claims, themes and places below it
+    chain = {n for n in x if n.split(":")[1].startswith(("meeting-b", "directive-", "priority-", "measure-"))}
+    assert max(y[n] for n in ("akid:meng-fanying", "akid:li-xiao")) < min(y[n] for n in chain)
+    assert min(y[n] for n in x if n.startswith("akid:theme-")) > max(y[n] for n in chain)
+
+
+def test_the_page_opens_readable(page: str) -> None:
+    data = graph_data(page)
+    assert data["readable"] * data["options"]["nodes"]["font"]["size"] >= 12
+    assert data["start"] == "akid:baogang-group"  # the entity with the most relations
+    assert 'id="panel"' in page and 'id="filters"' in page
+
+
+# --------------------------------------------------------------------------- the documentation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_docs_give_each_group_its_colour_and_shape() -> None:
+    from alignkg.views.styles import GROUPS, OTHER
+
+    text = (ROOT / "docs" / "views.md").read_text(encoding="utf-8")
+    for group in (*GROUPS, OTHER):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {group.label} |"))
+        assert f"`{group.color}`" in row, group.label
+        assert group.shape.replace("triangleDown", "triangle down") in row, group.label
+
+
+def test_view_examples_name_queries_that_exist() -> None:
+    shipped = {q.name for q in alignkg.shipped_queries()}
+    for doc in (ROOT / "README.md", ROOT / "docs" / "views.md"):
+        for name in re.findall(r"alignkg view [^\n`]*--query ([^\s`]+)", doc.read_text(encoding="utf-8")):
+            assert name in shipped or name == "my-question.rq", f"{doc.name}: no query {name!r}"

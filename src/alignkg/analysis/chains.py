@@ -11,6 +11,7 @@ from rdflib import Dataset
 
 from alignkg.analysis.alignment import AlignmentData, collect_alignment, iso_date, join_ids, ordinal_key
 from alignkg.model.errors import AlignkgError
+from alignkg.queries.resolve import resolve_entity
 from alignkg.stores.base import Store
 
 CHAIN_COLUMNS = [
@@ -106,12 +107,13 @@ def alignment_chains(dataset: Dataset | Store, *, enterprise: str | None = None)
 
     ``serves_directive`` tells whether a source states that the priority serves that directive;
     when it is False the chain runs only through the meeting. ``enterprise`` (an id such as
-    ``baogang-group`` or ``akid:baogang-group``) keeps one enterprise's chains.
+    ``baogang-group`` or ``akid:baogang-group``, a label or an alias such as "Baogang Group")
+    keeps one enterprise's chains.
     """
     data = collect_alignment(dataset)
     frame = pd.DataFrame(_chain_rows(data), columns=CHAIN_COLUMNS)
     if enterprise is not None:
-        wanted = enterprise if ":" in enterprise else f"akid:{enterprise}"
+        wanted = resolve_entity(dataset, enterprise, within="ak:Enterprise", what="enterprise")
         known = sorted({m["enterprise"] for m in data.meetings.values()})
         if wanted not in known:
             raise AlignkgError(

@@ -18,6 +18,7 @@ from alignkg.cli.app import (
     table,
 )
 from alignkg.model.errors import AlignkgError
+from alignkg.model.words import count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,7 +64,7 @@ def print_frame(
 @app.command("chains")
 def chains_command(
     enterprise: Annotated[
-        str | None, typer.Option(help="Only this enterprise's chains (an entity id).")
+        str | None, typer.Option(help="Only this enterprise's chains (an id, label or alias).")
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
@@ -85,7 +86,7 @@ def chains_command(
         ],
     )
     rows = [[_cell(v) for v in row] for row in shown[list(CHAIN_TABLE)].itertuples(index=False)]
-    print_frame(frame, output, title=f"{len(frame)} chains", header=list(CHAIN_TABLE.values()), rows=rows)
+    print_frame(frame, output, title=count(len(frame), "chain"), header=list(CHAIN_TABLE.values()), rows=rows)
 
 
 @app.command("metrics")

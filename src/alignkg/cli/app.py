@@ -66,6 +66,27 @@ def fail(exc: AlignkgError) -> NoReturn:
     raise typer.Exit(1)
 
 
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``--param NAME=ENTITY`` options as a mapping; a malformed one ends the command (status 2)."""
+    params: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            err.print(f"error: --param {item!r} is not NAME=ENTITY", highlight=False)
+            raise typer.Exit(2)
+        params[key.strip()] = value.strip()
+    return params
+
+
+ParamOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Bind a query parameter, as NAME=ENTITY: an id (akid:li-xiao or li-xiao), "
+        "a label or an alias in any language (repeatable)."
+    ),
+]
+
+
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     """A rich table whose cells are shown as plain text, never read as console markup."""
     table = Table(title=title, title_justify="left", show_lines=False)

@@ -16,6 +16,7 @@ from alignkg.cli.app import (
     out,
     table,
 )
+from alignkg.model import words
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_DOCS_FILE, DEFAULT_ONTOLOGY
 
@@ -56,12 +57,12 @@ def build_command(
             )
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"Built {report.triples} triples into {out_dir}/")
+    out.print(f"Built {words.count(report.triples, 'triple')} into {out_dir}/")
     out.print(f"Validation: {report.validation.summary()}", highlight=False)
     for finding in report.validation.violations:
         out.print(Text(f"  violation: {finding}"), highlight=False)
     if infer:
-        out.print(f"Inferred {report.inferred} triples into akg:inferred", highlight=False)
+        out.print(f"Inferred {words.count(report.inferred, 'triple')} into akg:inferred", highlight=False)
     out.print(
         table(
             "Triples per named graph",
@@ -104,7 +105,7 @@ def synth_command(
             count = write_synthetic(out_file, enterprises=enterprises, seed=seed, ontology=ontology)
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"wrote {count} quads to {out_file}", highlight=False)
+    out.print(f"wrote {words.count(count, 'quad')} to {out_file}", highlight=False)
 
 
 class ReportFormat(StrEnum):

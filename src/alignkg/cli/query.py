@@ -12,15 +12,18 @@ from alignkg.cli.app import (
     AuthOption,
     GraphStoreOption,
     OutputFormat,
+    ParamOption,
     StoreOption,
     app,
     err,
     fail,
     on_graph,
     out,
+    parse_params,
     table,
 )
 from alignkg.model.errors import AlignkgError
+from alignkg.model.words import count
 
 _RDF = {
     OutputFormat.turtle: "turtle",
@@ -38,10 +41,7 @@ def query_command(
         str | None, typer.Argument(help="A shipped query name, a .rq file or SPARQL text.")
     ] = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the shipped queries and exit.")] = False,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(help="Bind a query parameter to an entity id, as NAME=ID (repeatable)."),
-    ] = None,
+    param: ParamOption = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to query (repeatable).")] = None,
     store: StoreOption = None,
@@ -62,13 +62,7 @@ def query_command(
     if query is None:
         err.print("error: give a query name, a .rq file or SPARQL text (or --list)")
         raise typer.Exit(2)
-    params: dict[str, str] = {}
-    for item in param or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            err.print(f"error: --param {item!r} is not NAME=ID")
-            raise typer.Exit(2)
-        params[key.strip()] = value.strip()
+    params = parse_params(param)
     try:
         result = on_graph(graph, store, graph_store, lambda data: run_query(data, query, params), auth)
     except AlignkgError as exc:
@@ -93,4 +87,4 @@ def query_command(
     elif result.boolean is not None:
         out.print("true" if result.boolean else "false")
     else:
-        out.print(table(f"{len(result.rows)} rows", result.variables, result.to_text_rows()))
+        out.print(table(count(len(result.rows), "row"), result.variables, result.to_text_rows()))

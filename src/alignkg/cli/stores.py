@@ -19,6 +19,7 @@ from alignkg.cli.app import (
 )
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_GRAPH_FILE
+from alignkg.model.words import count
 
 
 @app.command("load")
@@ -39,7 +40,8 @@ def load_command(
             size, spec = len(target), target.spec
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"loaded {len(files)} file(s) into {spec}; it now holds {size} quads", highlight=False)
+    held = count(size, "quad")
+    out.print(f"loaded {count(len(files), 'file')} into {spec}; it now holds {held}", highlight=False)
 
 
 @app.command("push")
@@ -67,7 +69,7 @@ def push_command(
         fail(exc)
     rows = [[compact_iri(g) if g else "(default graph)", str(n)] for g, n in sent.items()]
     shown = split_userinfo(endpoint)[0]
-    out.print(table(f"Replaced {len(sent)} graphs at {shown}", ["graph", "triples"], rows))
+    out.print(table(f"Replaced {count(len(sent), 'graph')} at {shown}", ["graph", "triples"], rows))
 
 
 @app.command("stats")
@@ -85,7 +87,7 @@ def stats_command(
             stats, spec = opened.stats(), opened.spec
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"{stats.triples} quads in {spec}", highlight=False)
+    out.print(f"{count(stats.triples, 'quad')} in {spec}", highlight=False)
     per_graph = [[g, str(n)] for g, n in stats.triples_per_graph.items()]
     out.print(table("Triples per named graph", ["graph", "triples"], per_graph))
     per_class = [[c, str(n)] for c, n in stats.entities_per_class.items()]

@@ -10,14 +10,17 @@ import typer
 
 from alignkg.cli.app import (
     GraphStoreOption,
+    ParamOption,
     StoreOption,
     app,
     err,
     fail,
     on_graph,
     out,
+    parse_params,
 )
 from alignkg.model.errors import AlignkgError
+from alignkg.model.words import count
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -31,6 +34,7 @@ from alignkg.model.files import (
     DEFAULT_VIEW_FILE,
 )
 from alignkg.views.export import ExportFormat
+from alignkg.views.layout import Layout
 
 
 @app.command("view")
@@ -43,7 +47,8 @@ def view_command(
         str | None, typer.Option(help="Page title and heading (default: what the page shows).")
     ] = None,
     focus: Annotated[
-        str | None, typer.Option(help="Draw only the neighbourhood of this entity (id or label).")
+        str | None,
+        typer.Option(help="Draw only the neighbourhood of this entity (id, label or alias, any language)."),
     ] = None,
     depth: Annotated[int, typer.Option(min=0, help="How many steps around --focus to draw.")] = 1,
     source: Annotated[
@@ -51,15 +56,26 @@ def view_command(
     ] = None,
     class_: Annotated[
         list[str] | None,
-        typer.Option("--class", help="Draw only entities of this class, by id or label (repeatable)."),
+        typer.Option(
+            "--class",
+            help="Draw only entities of this class or its subclasses, by id or label (repeatable).",
+        ),
     ] = None,
     query: Annotated[
         str | None,
         typer.Option(
-            help="Draw the answer to a query (name, .rq file or SPARQL): a CONSTRUCT, or a "
-            "SELECT of ?subject ?predicate ?object."
+            help="Draw the answer to a query (name, .rq file or SPARQL): a CONSTRUCT, a SELECT "
+            "of ?subject ?predicate ?object, or any SELECT whose columns hold or name entities."
         ),
     ] = None,
+    param: ParamOption = None,
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            help="auto: a timeline for alignment chains, else physics (small) or precomputed "
+            "(large); timeline: directives, meetings, priorities and measures left to right in time."
+        ),
+    ] = Layout.auto,
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default browser.")
     ] = False,
@@ -68,6 +84,8 @@ def view_command(
 ) -> None:
     """Write an interactive HTML view of the graph (or part of it) that works offline."""
     from alignkg.views.view import write_view
+
+    params = parse_params(param)
 
     def draw(data: Dataset | Store) -> Path:
         return write_view(
@@ -79,6 +97,8 @@ def view_command(
             sources=source,
             classes=class_,
             query=query,
+            params=params,
+            layout=layout,
             open_browser=open_browser,
         )
 
@@ -116,7 +136,7 @@ def export_command(
         files = export_graph(network, out_path or DEFAULT_BUILD_DIR / fmt.default_name, fmt=fmt)
     except AlignkgError as exc:
         fail(exc)
-    out.print(f"{network.number_of_nodes()} entities, {network.number_of_edges()} relations")
+    out.print(f"{count(network.number_of_nodes(), 'entity')}, {count(network.number_of_edges(), 'relation')}")
     for path in files:
         out.print(f"wrote {path}", highlight=False)
 

@@ -28,6 +28,7 @@ from alignkg.model.terms import (
     source_graph_iri,
     source_iri,
 )
+from alignkg.model.words import did_you_mean
 
 SOURCE_KINDS = {"article": AK.Article, "background": AK.BackgroundKnowledge}
 """Values of the ``kind`` column of sources.csv and the classes they map to."""
@@ -174,12 +175,16 @@ def _literal(row: StatementRow, prop: URIRef, ontology: Ontology, errors: _Colle
 
 def _statement_terms(
     row: StatementRow,
-    entity_ids: set[str],
+    classes: dict[str, URIRef | None],
     source_ids: set[str],
     ontology: Ontology,
     errors: _Collector,
 ) -> tuple[URIRef, URIRef, Node] | None:
-    """Check one statement row and return its (subject, predicate, object) terms."""
+    """Check one statement row and return its (subject, predicate, object) terms.
+
+    ``classes`` gives each entity id's class, so an unknown predicate can be matched against the
+    properties that fit its subject and object."""
+    entity_ids = classes.keys()
     before = len(errors.errors)
     if row.subject not in entity_ids:
         errors.add(
@@ -197,7 +202,17 @@ def _statement_terms(
             errors.add(row, column, f"{text!r} is not a date as YYYY-MM-DD")
     prop = expand_curie(row.predicate)
     if prop is None or not ontology.is_property(prop):
-        errors.add(row, "predicate", f"unknown predicate {row.predicate!r} (not declared in the ontology)")
+        hint = ontology.suggest_properties(
+            row.predicate,
+            subject=classes.get(row.subject),
+            obj=classes.get(row.object) if row.object else None,
+            literal=bool(row.value) and not row.object,
+        )
+        errors.add(
+            row,
+            "predicate",
+            f"unknown predicate {row.predicate!r} (not declared in the ontology){did_you_mean(hint)}",
+        )
         return None
     obj: Node | None = None
     if row.object and row.value:
@@ -240,10 +255,14 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
         if src.publisher and src.publisher not in entity_ids:
             errors.add(src, "publisher", f"unknown entity {src.publisher!r} (not in entities.csv)")
 
+    classes: dict[str, URIRef | None] = {}
     for ent in tables.entities:
         cls = expand_curie(ent.cls)
         if cls is None or not ontology.is_class(cls):
-            errors.add(ent, "class", f"unknown class {ent.cls!r} (not declared in the ontology)")
+            hint = did_you_mean(ontology.suggest_classes(ent.cls))
+            errors.add(ent, "class", f"unknown class {ent.cls!r} (not declared in the ontology){hint}")
+            cls = None
+        classes.setdefault(ent.id, cls)
         if not ent.label_en:
             errors.add(ent, "label_en", "entity has no English label")
         if not ent.source:
@@ -251,10 +270,11 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
         elif ent.source not in source_ids:
             errors.add(ent, "source", f"unknown source {ent.source!r} (not in sources.csv)")
 
+    entity_classes = {i: classes.get(i) for i in entity_ids}
     checked: list[tuple[StatementRow, tuple[URIRef, URIRef, Node]]] = []
     seen: dict[URIRef, StatementRow] = {}
     for st in tables.statements:
-        terms = _statement_terms(st, entity_ids, source_ids, ontology, errors)
+        terms = _statement_terms(st, entity_classes, source_ids, ontology, errors)
         if terms is None:
             continue
         iri = statement_iri(*terms, st.source)

@@ -199,13 +199,15 @@ def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
     missing = [c for c in expected if c not in header]
     if missing:
         raise AlignkgError(
-            f"missing column(s) {', '.join(missing)}; expected columns: {', '.join(expected)}",
+            f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; "
+            f"expected columns: {', '.join(expected)}",
             Location(path, 1),
         )
     extra = [c for c in header if c not in expected]
     if extra:
         raise AlignkgError(
-            f"unknown column(s) {', '.join(extra)}; expected columns: {', '.join(expected)}",
+            f"unknown {'column' if len(extra) == 1 else 'columns'} {', '.join(extra)}; "
+            f"expected columns: {', '.join(expected)}",
             Location(path, 1),
         )
     position = {name: header.index(name) for name in expected}

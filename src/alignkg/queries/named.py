@@ -14,6 +14,7 @@ from rdflib import Dataset
 
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.terms import entity_iri, is_valid_id
+from alignkg.queries.resolve import resolve_entity
 from alignkg.stores.memory import query_dataset
 from alignkg.stores.result import QueryResult
 
@@ -106,13 +107,17 @@ def bind_parameters(named: NamedQuery, params: dict[str, str] | None = None) -> 
             known = ", ".join(named.parameters) or "none"
             raise AlignkgError(f"query {named.name!r} has no parameter {key!r} (parameters: {known})")
     for key, default in named.parameters.items():
-        value = (params or {}).get(key, default)
-        if not is_valid_id(value):
-            raise AlignkgError(f"parameter {key!r}: {value!r} is not a valid entity id")
+        value = (params or {}).get(key, default).strip()
+        bare = value.removeprefix("akid:")
+        if not is_valid_id(bare):
+            raise AlignkgError(
+                f"parameter {key!r}: {value!r} is not an entity id (such as akid:meng-fanying); "
+                "run the query through run_query to give a label"
+            )
         pattern = re.compile(r"(VALUES\s+\?" + key + r"\s*\{)[^}]*(\})", re.IGNORECASE)
         if not pattern.search(text):
             raise AlignkgError(f"query {named.name!r} declares parameter {key!r} but has no VALUES ?{key}")
-        iri = entity_iri(value)
+        iri = entity_iri(bare)
         inlined = inline_variable(pattern.sub("", text), key, f"<{iri}>")
         text = inlined if inlined is not None else pattern.sub(rf"\g<1> <{iri}> \g<2>", text)
     return text
@@ -163,17 +168,37 @@ def inline_variable(text: str, name: str, term: str) -> str | None:
     return text
 
 
+def prepare_query(dataset: Dataset | Store, query: str, params: dict[str, str] | None = None) -> NamedQuery:
+    """The query named by ``query`` with its parameters bound, ready to run on ``dataset``.
+
+    Each parameter value may be an ``akid:`` id, a bare id, a label or an alias in any language
+    and case; it is looked up in ``dataset``, and one that names no entity is an error offering
+    the closest names, never an empty answer.
+    """
+    named = resolve_query(query)
+    for key in params or {}:
+        if key not in named.parameters:
+            known = ", ".join(named.parameters) or "none"
+            raise AlignkgError(f"query {named.name!r} has no parameter {key!r} (parameters: {known})")
+    found = {key: resolve_entity(dataset, value) for key, value in (params or {}).items()}
+    return NamedQuery(named.name, named.question, bind_parameters(named, found), {})
+
+
+def execute(dataset: Dataset | Store, named: NamedQuery) -> QueryResult:
+    """Run a query's text as it stands on an rdflib Dataset or a Store."""
+    if isinstance(dataset, Dataset):
+        return query_dataset(dataset, named.text, name=named.name)
+    return dataset.query(named.text, name=named.name)
+
+
 def run_query(dataset: Dataset | Store, query: str, params: dict[str, str] | None = None) -> QueryResult:
     """Run a shipped query name, ``.rq`` path or SPARQL text against an rdflib Dataset or a Store.
 
-    Parameters are bound into the query's VALUES block. Syntax errors raise AlignkgError naming
-    the line and column in the query as written.
+    Parameters are bound into the query's VALUES block; each may name its entity by id, label or
+    alias (see :func:`prepare_query`). Syntax errors raise AlignkgError naming the line and
+    column in the query as written.
     """
-    named = resolve_query(query)
-    text = bind_parameters(named, params)
-    if isinstance(dataset, Dataset):
-        return query_dataset(dataset, text, name=named.name)
-    return dataset.query(text, name=named.name)
+    return execute(dataset, prepare_query(dataset, query, params))
 
 
 def query(

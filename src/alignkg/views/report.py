@@ -23,6 +23,7 @@ from alignkg.analysis.chains import alignment_chains
 from alignkg.analysis.metrics import alignment_metrics
 from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_REPORT_TITLE, write_atomically
 from alignkg.model.terms import expand_curie
+from alignkg.model.words import count
 from alignkg.queries.named import run_query
 from alignkg.stores.base import Store
 from alignkg.views.markdown import format_metrics, markdown_table, markdown_text
@@ -131,14 +132,15 @@ def _notes(chains: pd.DataFrame, metrics: pd.DataFrame, background: set[str]) ->
     for m in _dicts(metrics):
         if m["directives_followed"]:
             notes.append(
-                f"The figures for {m['enterprise_label']} rest on {m['meetings']} meeting(s), "
-                f"{m['directives_followed']} directive(s) and {m['lags']} lag(s): they describe these "
-                "events, not a general rate of response."
+                f"The figures for {m['enterprise_label']} rest on {count(m['meetings'], 'meeting')}, "
+                f"{count(m['directives_followed'], 'directive')} and {count(m['lags'], 'lag')}: they "
+                "describe these events, not a general rate of response."
             )
         else:
             notes.append(
-                f"The graph records {m['meetings']} meeting(s) of {m['enterprise_label']} but no directive "
-                "that they implement, so no chain or lag can be given for it."
+                f"The graph records {count(m['meetings'], 'meeting')} of {m['enterprise_label']} but no "
+                f"directive that {'it implements' if m['meetings'] == 1 else 'they implement'}, so no chain "
+                "or lag can be given for it."
             )
     for c in _dicts(chains.drop_duplicates(["directive", "meeting"])):
         if c["lag_days"] is None:
@@ -152,7 +154,8 @@ def _notes(chains: pd.DataFrame, metrics: pd.DataFrame, background: set[str]) ->
         used = [s for s in dates if s in background]
         if used:
             notes.append(
-                f"The lag of {c['lag_days']} days between {c['directive_label']} and {c['meeting_label']} "
+                f"The lag of {count(c['lag_days'], 'day')} between {c['directive_label']} and "
+                f"{c['meeting_label']} "
                 f"uses dates from background knowledge ({', '.join(used)}), not from an article."
             )
     for c in _dicts(chains):

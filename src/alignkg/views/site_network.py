@@ -14,9 +14,10 @@ from typing import Any
 
 import networkx as nx
 
+from alignkg.views.layout import Layout
+from alignkg.views.page import json_for_script, page_data
 from alignkg.views.site_data import SiteData
 from alignkg.views.site_model import page_path
-from alignkg.views.view import PALETTE, SHAPES, Layout, _json_for_script, page_data
 
 NETWORK_LIMIT = 40
 """At most this many neighbours are drawn around an entity."""
@@ -39,8 +40,6 @@ class Neighbourhoods:
             sources = self.edges[fact.subject].setdefault((fact.predicate, fact.value), [])
             if fact.source not in sources:
                 sources.append(fact.source)
-        classes = sorted({self.class_label(e) for e in data.entities})
-        self.style = {c: (PALETTE[i % len(PALETTE)], SHAPES[i % len(SHAPES)]) for i, c in enumerate(classes)}
 
     def class_label(self, entity: str) -> str:
         types = sorted(self.data.asserted_types.get(entity, ()))
@@ -77,14 +76,9 @@ class Neighbourhoods:
         and how many there are."""
         graph, total = self.graph(entity)
         drawn: dict[str, Any] = page_data(graph, layout=Layout.physics)
-        for node in drawn["nodes"]:
-            node["color"], node["shape"] = self.style.get(node["group"], (PALETTE[0], SHAPES[0]))
-            del node["sources"]  # named in the tooltip; the page's facts link each one
-        for edge in drawn["edges"]:
-            del edge["sources"]
-        for cls in drawn["classes"]:
-            cls["color"], cls["shape"] = self.style.get(cls["label"], (PALETTE[0], SHAPES[0]))
+        for item in (*drawn["nodes"], *drawn["edges"]):
+            item.pop("sources", None)  # named in the tooltip; the page's facts link each one
         drawn.pop("statements", None)
         drawn.pop("sources", None)
         drawn["links"] = {node: "../" + page_path(node) for node in graph.nodes}
-        return _json_for_script(drawn), graph.number_of_nodes() - 1, total
+        return json_for_script(drawn), graph.number_of_nodes() - 1, total

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from typing import Any
 
+from alignkg.views.page import json_for_script
 from alignkg.views.site_data import SiteData
-from alignkg.views.view import _json_for_script
 
 SEARCH_INDEX = "assets/search-index.js"
 """Where the index is written in the site, relative to its root."""
@@ -71,4 +71,4 @@ def search_entries(data: SiteData, class_of: dict[str, str]) -> dict[str, Any]:
 
 def search_index_script(data: SiteData, class_of: dict[str, str]) -> str:
     """The index as a script that sets ``window.alignkgSearch``."""
-    return "window.alignkgSearch = " + _json_for_script(search_entries(data, class_of)) + ";\n"
+    return "window.alignkgSearch = " + json_for_script(search_entries(data, class_of)) + ";\n"
