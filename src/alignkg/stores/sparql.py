@@ -20,7 +20,7 @@ from rdflib import URIRef
 
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.terms import with_prefixes
-from alignkg.stores.base import Progress, Quad, Store, rdf_format
+from alignkg.stores.base import Progress, Quad, Store, check_self_contained, rdf_format
 from alignkg.stores.oxigraph import OX_FORMATS, TermConverter, convert_results
 from alignkg.stores.result import QueryResult
 
@@ -140,6 +140,7 @@ def read_files(*paths: Path | str) -> ox.Store:
     for path in paths:
         file = Path(path)
         fmt = rdf_format(file)
+        check_self_contained(file, fmt)
         try:
             store.load(path=str(file), format=OX_FORMATS[fmt])
         except SyntaxError as exc:
