@@ -48,10 +48,14 @@ def print_frame(
     frame: pd.DataFrame, output: OutputFormat, *, title: str, header: list[str], rows: list[list[str]]
 ) -> None:
     """Print a frame as CSV or JSON, or its text rows as a Markdown or terminal table."""
+    from alignkg.model.terms import spreadsheet_safe
     from alignkg.views.markdown import markdown_table
 
     if output is OutputFormat.csv:
-        typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+        safe = frame.rename(columns=spreadsheet_safe).map(
+            lambda v: spreadsheet_safe(v) if isinstance(v, str) else v
+        )
+        typer.echo(safe.to_csv(index=False, lineterminator="\n"), nl=False)
     elif output is OutputFormat.json:
         typer.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
     elif output is OutputFormat.md:

@@ -17,6 +17,7 @@ from alignkg.cli.app import (
     fail,
     on_graph,
     out,
+    plain,
     table,
 )
 from alignkg.model.errors import AlignkgError
@@ -54,7 +55,7 @@ def query_command(
     for item in param or []:
         key, sep, value = item.partition("=")
         if not sep:
-            err.print(f"error: --param {item!r} is not NAME=ID")
+            err.print(plain(f"error: --param {item!r} is not NAME=ID"))
             raise typer.Exit(2)
         params[key.strip()] = value.strip()
     try:

@@ -107,6 +107,25 @@ def compact_iri(iri: str) -> str:
     return iri
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What makes a spreadsheet read a cell as a formula: = + - @ tab and CR, and their full-width
+forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), which spreadsheets in East Asian locales treat the same way."""
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A CSV cell that spreadsheets show as the text it is, never run as a formula: text that
+    starts like one gets a leading apostrophe. Give it text values only; numbers stay numbers.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://a.example")'))
+    '=HYPERLINK("http://a.example")
+    >>> spreadsheet_safe("\\uff0b1") == "'\\uff0b1"
+    True
+    >>> spreadsheet_safe("Baogang Group")
+    'Baogang Group'
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def sparql_prologue() -> str:
     """PREFIX lines for every alignkg prefix, to put in front of a query."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from alignkg.model.terms import compact_iri
+from alignkg.model.terms import compact_iri, spreadsheet_safe
+from alignkg.model.text import markdown_escape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,17 +75,14 @@ class QueryResult:
         return json.dumps(document, indent=2, ensure_ascii=False)
 
     def to_markdown(self, *, compact: bool = True) -> str:
-        """A Markdown table (pipes in values escaped)."""
+        """A Markdown table; values are escaped so that none renders HTML, a link or an image."""
         header = ["answer"] if self.boolean is not None else self.variables
         rows = (
             [[str(self.boolean).lower()]] if self.boolean is not None else self.to_text_rows(compact=compact)
         )
 
-        def cell(text: str) -> str:
-            return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-        lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+        lines = ["| " + " | ".join(markdown_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(markdown_escape(v) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
 
 
@@ -98,9 +96,6 @@ def _text(term: Node | None, compact: bool) -> str:
     return str(term)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     """A CSV cell that a spreadsheet shows as text: a text value that would start a formula
     (``=HYPERLINK(...)``) gets a leading apostrophe, so it is never run; numbers are left alone.
@@ -111,12 +106,8 @@ def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     '-5'
     """
     text = _text(term, compact)
-    if (
-        isinstance(term, Literal)
-        and isinstance(term.toPython(), str | Literal)
-        and text.startswith(_FORMULA_START)
-    ):
-        return "'" + text
+    if isinstance(term, Literal) and isinstance(term.toPython(), str | Literal):
+        return spreadsheet_safe(text)
     return text
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.files import write_atomically
+from alignkg.model.terms import spreadsheet_safe
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -104,7 +105,7 @@ def _table(header: list[str], rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(c) if isinstance(c, str) else c for c in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
