@@ -198,3 +198,15 @@ def test_written_files_follow_the_umask(project: Path, umask: int, mode: int) ->
         assert stat.S_IMODE((build / name).stat().st_mode) == mode, name
     folder_mode = mode | ((mode & 0o444) >> 2)  # read lets in, as for a folder made by mkdir
     assert stat.S_IMODE((build / "alignkg.trig").resolve().parent.stat().st_mode) == folder_mode
+
+
+def test_a_build_over_a_copy_that_followed_the_links_replaces_it(project: Path) -> None:
+    import shutil
+
+    alignkg.build("data", "ontology/alignkg.ttl", "first")
+    shutil.copytree(project / "first", project / "build", symlinks=False)  # links become files
+    change_data(project)
+    alignkg.build("data", "ontology/alignkg.ttl", "build")
+    alignkg.build("data", "ontology/alignkg.ttl", "expected")
+    assert graph_files(project / "build") == graph_files(project / "expected")
+    assert leftovers(project / "build") == []

@@ -165,6 +165,8 @@ def write_file_set(folder: Path | str, files: dict[str, bytes], *, name: str) ->
     with _locked(target):
         _remove_stale_temporaries(target, sorted(files))
         current = target / f".{name}"
+        if current.is_dir() and not current.is_symlink():  # a copy that followed the links
+            current.rename(target / f".{name}.{_STAGING}copied-{secrets.token_hex(4)}")
         live = _readlink(current)
         generation = f".{name}.{_digest(files)}"
         for entry in target.glob(f".{glob_escape(name)}.*"):

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.files import write_atomically
-from alignkg.model.terms import spreadsheet_safe
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -102,6 +101,8 @@ def _cytoscape(flat: nx.MultiDiGraph) -> bytes:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> bytes:
+    from alignkg.model.terms import spreadsheet_safe  # rdflib: not on the import path of --help
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
