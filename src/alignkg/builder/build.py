@@ -13,7 +13,7 @@ from rdflib import Dataset
 from alignkg.checks.findings import ValidationError, ValidationReport
 from alignkg.checks.inference import infer as materialise_entailments
 from alignkg.checks.validation import load_shapes, shapes_path_for, validate_graph
-from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, write_atomically
+from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, write_file_set
 from alignkg.model.graph import BuiltGraph, check_and_build
 from alignkg.model.ontology import load_ontology
 from alignkg.model.serialize import Format, serialize
@@ -89,13 +89,12 @@ def build(
     if infer:
         tell("inferring")
         inferred = len(materialise_entailments(built.dataset))
-    outputs: dict[Path, bytes] = {}
-    target = Path(out_dir)
+    outputs: dict[str, bytes] = {}
     for fmt in OUTPUT_FORMATS:
         tell(f"serialising {fmt.value}")
-        outputs[target / f"{GRAPH_BASENAME}{fmt.suffix}"] = serialize(built.dataset, fmt)
+        outputs[f"{GRAPH_BASENAME}{fmt.suffix}"] = serialize(built.dataset, fmt)
     tell("writing files")
-    write_atomically(outputs)
+    files = write_file_set(out_dir, outputs, name=GRAPH_BASENAME)
 
     dataset = built.dataset
     per_graph = {
@@ -106,7 +105,7 @@ def build(
     classes = Counter(e.cls for e in tables.entities)
     statements = Counter(s.source for s in tables.statements)
     return BuildReport(
-        files=sorted(outputs),
+        files=files,
         triples=sum(per_graph.values()),
         triples_per_graph=per_graph,
         entities_per_class=dict(sorted(classes.items())),

@@ -11,6 +11,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from alignkg.model.errors import AlignkgError, DataError, Location
+from alignkg.model.text import markdown_escape
 
 
 class Severity(StrEnum):
@@ -128,7 +129,7 @@ class ValidationReport:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_escape(text)
 
 
 class ValidationError(DataError):

@@ -17,6 +17,7 @@ from alignkg.cli.app import (
     out,
     table,
 )
+from alignkg.model.cells import formula_safe
 from alignkg.model.errors import AlignkgError
 from alignkg.model.words import count
 
@@ -52,7 +53,8 @@ def print_frame(
     from alignkg.views.markdown import markdown_table
 
     if output is OutputFormat.csv:
-        typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+        safe = frame.rename(columns=formula_safe).map(lambda v: formula_safe(v) if isinstance(v, str) else v)
+        typer.echo(safe.to_csv(index=False, lineterminator="\n"), nl=False)
     elif output is OutputFormat.json:
         typer.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
     elif output is OutputFormat.md:

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alignkg.model.errors import AlignkgError
+from alignkg.model.text import terminal_safe
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -62,8 +63,14 @@ class OutputFormat(StrEnum):
 
 def fail(exc: AlignkgError) -> NoReturn:
     """Print the error in one line and exit with status 1."""
-    err.print(Text("error:", style="bold red"), Text(str(exc)), highlight=False)
+    err.print(Text("error:", style="bold red"), plain(str(exc)), highlight=False)
     raise typer.Exit(1)
+
+
+def plain(text: str) -> Text:
+    """Text shown as it is: never read as console markup, and without the control characters
+    (escape sequences, bell...) that would let data drive the terminal."""
+    return Text(terminal_safe(text))
 
 
 def parse_params(items: list[str] | None) -> dict[str, str]:
@@ -72,7 +79,7 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            err.print(f"error: --param {item!r} is not NAME=ENTITY", highlight=False)
+            err.print(plain(f"error: --param {item!r} is not NAME=ENTITY"))
             raise typer.Exit(2)
         params[key.strip()] = value.strip()
     return params
@@ -89,11 +96,11 @@ ParamOption = Annotated[
 
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
     """A rich table whose cells are shown as plain text, never read as console markup."""
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(title=plain(title), title_justify="left", show_lines=False)
     for name in header:
-        table.add_column(Text(name), overflow="fold")
+        table.add_column(plain(name), overflow="fold")
     for row in rows:
-        table.add_row(*(Text(cell) for cell in row))  # data is never read as console markup
+        table.add_row(*(plain(cell) for cell in row))  # data is never read as console markup
     return table
 
 

@@ -7,18 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from alignkg.cli.app import (
     app,
     err,
     fail,
     out,
+    plain,
     table,
 )
 from alignkg.model import words
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_DOCS_FILE, DEFAULT_ONTOLOGY
+from alignkg.model.text import terminal_safe
 
 
 @app.command("build")
@@ -60,7 +61,7 @@ def build_command(
     out.print(f"Built {words.count(report.triples, 'triple')} into {out_dir}/")
     out.print(f"Validation: {report.validation.summary()}", highlight=False)
     for finding in report.validation.violations:
-        out.print(Text(f"  violation: {finding}"), highlight=False)
+        out.print(plain(f"  violation: {finding}"), highlight=False)
     if infer:
         out.print(f"Inferred {words.count(report.inferred, 'triple')} into akg:inferred", highlight=False)
     out.print(
@@ -136,7 +137,7 @@ def validate_command(
     try:
         report = validate(data, ontology, shapes)
     except AlignkgError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {terminal_safe(str(exc))}", err=True)
         raise typer.Exit(2) from exc
     if output is ReportFormat.json:
         typer.echo(report.to_json(), nl=False)

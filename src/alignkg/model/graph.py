@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -104,21 +105,36 @@ def statement_iri(subject: URIRef, predicate: URIRef, obj: Node, source_id: str)
 
 
 def _unique_ids(rows: Iterable[SourceRow | EntityRow], kind: str, errors: _Collector) -> set[str]:
+    """The ids of the rows, each reported if empty, malformed, or given twice, also when the
+    two spellings differ only by case (IRIs would tell them apart; readers would not)."""
     seen: dict[str, Row] = {}
+    folded: dict[str, SourceRow | EntityRow] = {}
     for row in rows:
         if not row.id:
             errors.add(row, "id", f"{kind} id is empty")
         elif not is_valid_id(row.id):
+            plain = unicodedata.normalize("NFKC", row.id)
+            hint = f"; normalised it reads {plain!r}: write that" if is_valid_id(plain) else ""
             errors.add(
                 row,
                 "id",
                 f"{kind} id {row.id!r} has characters not allowed in an id "
-                "(use letters, digits, '-', '_' and '.', starting with a letter or digit)",
+                f"(use letters, digits, '-', '_' and '.', starting with a letter or digit){hint}",
             )
         elif row.id in seen:
             errors.add(row, "id", f"duplicate {kind} id {row.id!r} (first used in row {seen[row.id].row})")
+        elif row.id.casefold() in folded:
+            first = folded[row.id.casefold()]
+            errors.add(
+                row,
+                "id",
+                f"{kind} id {row.id!r} differs from {first.id!r} (row {first.row}) only by case; "
+                "give one thing one id",
+            )
+            seen[row.id] = row
         else:
             seen[row.id] = row
+            folded[row.id.casefold()] = row
     return set(seen)
 
 

@@ -1,5 +1,7 @@
 """Deterministic serialisation: the same dataset always gives byte-identical files, so that diffs
-of the graph are reviewable. rdflib's own TriG, N-Quads and JSON-LD output varies between runs."""
+of the graph are reviewable, and every literal is escaped as its format's grammar says, so that
+every file reads back. TriG, Turtle and N-Quads are written by pyoxigraph from sorted quads;
+JSON-LD by rdflib (it needs a compacting context), then put in a canonical order."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ import json
 from enum import StrEnum
 from typing import Any
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from alignkg.model.terms import PREFIXES
 
@@ -47,62 +52,117 @@ class Format(StrEnum):
         return aliases.get(suffix)
 
 
-def _bind(graph: Graph) -> Graph:
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
-
-
 def _named_graphs(dataset: Dataset) -> list[URIRef]:
     return sorted(
-        {c.identifier for c in dataset.graphs() if isinstance(c.identifier, URIRef)}
-        - {URIRef("urn:x-rdflib:default")}
+        {c.identifier for c in dataset.graphs() if isinstance(c.identifier, URIRef)} - {_RDFLIB_DEFAULT}
     )
 
 
-def _turtle_body(graph: Graph) -> str:
-    """Turtle for one graph without its prefix lines (rdflib's Turtle writer sorts subjects)."""
-    text = _bind(graph).serialize(format="turtle")
-    return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip()
+_RDFLIB_DEFAULT = URIRef("urn:x-rdflib:default")
+_PREFIX_MAP = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+_TYPE = str(RDF.type)
+_Key = tuple[int, str, str]
+
+
+def _key(term: Node | None) -> _Key:
+    """A sort key for a term: IRIs, then blank nodes, then literals by text, language and type."""
+    if term is None:
+        return (-1, "", "")
+    if isinstance(term, URIRef):
+        return (0, "" if str(term) == _TYPE else "\x01" + str(term), "")
+    if isinstance(term, BNode):
+        return (1, "", "")  # blank nodes get their labels from the order of the rest
+    if isinstance(term, Literal):
+        return (2, str(term), term.language or str(term.datatype or ""))
+    return (3, str(term), "")
+
+
+class _Converter:
+    """rdflib terms to pyoxigraph terms; blank nodes are labelled ``b0``, ``b1``... in order of
+    first use, so the labels do not depend on rdflib's random identifiers."""
+
+    def __init__(self) -> None:
+        self._blank: dict[BNode, ox.BlankNode] = {}
+
+    def __call__(self, term: Node) -> Any:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return self._blank.setdefault(term, ox.BlankNode(f"b{len(self._blank)}"))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+        raise TypeError(f"cannot serialise the RDF term {term!r}")
+
+
+def _sorted_quads(dataset: Dataset) -> list[tuple[Node, Node, Node, URIRef | None]]:
+    """Every quad, the default graph first, then named graphs, subjects and objects in order;
+    ``rdf:type`` comes first among each subject's predicates, as Turtle readers expect."""
+    quads: set[tuple[Node, Node, Node, URIRef | None]] = set()
+    for s, p, o, g in dataset.quads():
+        name = g.identifier if isinstance(g, Graph) else g
+        quads.add((s, p, o, name if isinstance(name, URIRef) and name != _RDFLIB_DEFAULT else None))
+    return sorted(quads, key=lambda q: (_key(q[3]), _key(q[0]), _key(q[1]), _key(q[2])))
+
+
+def _ox_quads(dataset: Dataset) -> list[Any]:
+    convert = _Converter()
+    return [
+        ox.Quad(convert(s), convert(p), convert(o), ox.DefaultGraph() if g is None else convert(g))
+        for s, p, o, g in _sorted_quads(dataset)
+    ]
+
+
+def _readable(text: str) -> str:
+    """The prefixes in alignkg's order (pyoxigraph's varies between runs), then a blank line, and
+    a blank line after each graph. Safe on the serialiser's output: it escapes every line break
+    inside a literal, so each line break is one of the syntax."""
+    lines = text.split("\n")
+    declared = [line for line in lines if line.startswith("@prefix ")]
+    body = lines[len(declared) :]
+    order = {f"@prefix {p}: <{ns}> .": i for i, (p, ns) in enumerate(_PREFIX_MAP.items())}
+    out = sorted(declared, key=lambda line: (order.get(line, len(order)), line))
+    if declared:
+        out.append("")
+    for index, line in enumerate(body):
+        out.append(line)
+        if line == "}" and index + 1 < len(body) and body[index + 1]:
+            out.append("")
+    return "\n".join(out)
+
+
+def _written(items: list[Any], fmt: ox.RdfFormat) -> str:
+    data = ox.serialize(items, format=fmt, prefixes=_PREFIX_MAP)
+    return (data or b"").decode("utf-8")
 
 
 def to_trig(dataset: Dataset) -> str:
-    """TriG with every prefix declared once and named graphs in IRI order."""
-    parts = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
-    parts.append("")
-    default = _turtle_body(_copy(dataset.default_context))
-    if default:
-        parts += ["{", _indent(default), "}", ""]
-    for name in _named_graphs(dataset):
-        body = _turtle_body(_copy(dataset.graph(name)))
-        parts += [f"<{name}> {{", _indent(body), "}", ""]
-    return "\n".join(parts)
+    """TriG with alignkg's prefixes, the default graph first and named graphs in IRI order.
 
-
-def _copy(graph: Graph) -> Graph:
-    plain = Graph()
-    for triple in graph:
-        plain.add(triple)
-    return plain
-
-
-def _indent(text: str) -> str:
-    return "\n".join(("    " + line) if line else line for line in text.splitlines())
+    Written by pyoxigraph, whose writer escapes literals as the grammar says (rdflib's splits
+    values at every character ``str.splitlines`` breaks on and indents what follows)."""
+    return _readable(_written(_ox_quads(dataset), ox.RdfFormat.TRIG))
 
 
 def to_turtle(dataset: Dataset) -> str:
     """All graphs merged into one Turtle document, for tools that do not read datasets."""
-    merged = Graph()
-    for s, p, o, _g in dataset.quads():
-        merged.add((s, p, o))
-    return _bind(merged).serialize(format="turtle")
+    convert = _Converter()
+    triples: list[Any] = []
+    seen: set[tuple[Node, Node, Node]] = set()
+    for s, p, o, _g in sorted(_sorted_quads(dataset), key=lambda q: (_key(q[0]), _key(q[1]), _key(q[2]))):
+        if (s, p, o) not in seen:
+            seen.add((s, p, o))
+            triples.append(ox.Triple(convert(s), convert(p), convert(o)))
+    return _readable(_written(triples, ox.RdfFormat.TURTLE))
 
 
 def to_nquads(dataset: Dataset) -> str:
     """N-Quads, one quad per line, lines sorted."""
-    text = dataset.serialize(format="nquads")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n"
+    text = _written(_ox_quads(dataset), ox.RdfFormat.N_QUADS)
+    return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
 
 
 def _canonical(value: Any) -> Any:

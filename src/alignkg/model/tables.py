@@ -106,7 +106,7 @@ def _read_text(path: Path) -> str:
         raise AlignkgError(f"cannot read file: {exc.strerror}", Location(path)) from exc
     if raw.startswith(_WORKBOOK_MAGIC):
         raise AlignkgError("is a spreadsheet workbook, not CSV; export it as 'CSV UTF-8'", Location(path))
-    if raw.startswith(_UTF16_BOMS) or (b"\x00" in raw[:200]):
+    if raw.startswith(_UTF16_BOMS) or _looks_like_utf16(raw[:200]):
         raise AlignkgError("is UTF-16 text, not UTF-8; save the file as 'CSV UTF-8'", Location(path))
     try:
         text = raw.decode("utf-8-sig")
@@ -118,6 +118,13 @@ def _read_text(path: Path) -> str:
     if not text.strip():
         raise AlignkgError("file is empty; expected a header row", Location(path))
     return text
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte order mark: most of the even or of the odd bytes are NUL (as
+    ASCII letters give); a stray NUL in UTF-8 text is reported at its cell instead."""
+    halves = (head[0::2], head[1::2])
+    return len(head) >= 4 and any(half.count(0) * 10 >= len(half) * 8 for half in halves)
 
 
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx / ods (zip) and legacy xls
@@ -171,31 +178,92 @@ def _open_quote_column(path: Path, text: str, row: int, header: list[str]) -> Lo
     return Location(path, row, header[cell].strip() if cell < len(header) else None)
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yield each record with its spreadsheet row number (the header is row 1).
+def _records(path: Path) -> list[tuple[int, list[str]]]:
+    """Each record with its spreadsheet row number (the header is row 1).
 
     Python's csv reader is used rather than pandas' because it keeps one record per spreadsheet
     row (blank rows included) and reports short and long rows instead of padding or shifting them.
+    Its own cell limit is lifted while reading (the text is in memory already), so that a long
+    cell is reported by :data:`MAX_CELL_CHARS` with its row and column.
     """
     text = _read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    row = 0
+    records: list[tuple[int, list[str]]] = []
     header: list[str] = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
     try:
         for record in reader:
-            row += 1
             header = header or record
-            yield row, record
+            records.append((len(records) + 1, record))
     except csv.Error as exc:
-        where = _open_quote_column(path, text, row + 1, header)
+        where = _open_quote_column(path, text, len(records) + 1, header)
         raise AlignkgError(f"cannot parse CSV: {exc} (check the quotes)", where) from exc
+    finally:
+        csv.field_size_limit(limit)
+    return records
+
+
+MAX_CELL_CHARS = 131_072
+"""The longest cell the tables may hold, in characters (128 Ki): longer text belongs in a source."""
+
+FORBIDDEN_CHARACTERS = {"\x00": "NUL (U+0000)", "\ufffe": "U+FFFE", "\uffff": "U+FFFF"}
+"""Characters no cell may hold. NUL ends strings in the C libraries stores are built on and
+marks a file saved in another encoding; U+FFFE and U+FFFF are not characters at all (U+FFFE is a
+byte order mark read backwards). XML 1.0 can carry none of them. Every other character,
+controls and separators included, is kept and written escaped where a format requires it."""
+
+
+def _cell_problem(cell: str) -> str | None:
+    """Why a cell cannot be read as it is, or None."""
+    if len(cell) > MAX_CELL_CHARS:
+        return f"cell has {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,} characters per cell"
+    for char, name in FORBIDDEN_CHARACTERS.items():
+        if char in cell:
+            return f"cell contains the character {name}, which no cell may hold; remove it"
+    return None
+
+
+def _check_cells(path: Path, records: list[tuple[int, list[str]]]) -> list[AlignkgError]:
+    """A problem for every cell that is too long or holds a character no cell may hold."""
+    header = [c.strip() for c in records[0][1]] if records else []
+    problems = []
+    for number, record in records:
+        for index, cell in enumerate(record):
+            problem = _cell_problem(cell)
+            if problem is not None:
+                column = header[index] if number > 1 and index < len(header) else None
+                problems.append(AlignkgError(problem, Location(path, number, column)))
+    return problems
+
+
+def _duplicate_columns(path: Path, header: list[str]) -> list[AlignkgError]:
+    """A problem for each column name the header gives twice (the csv reader keeps the first)."""
+    problems = []
+    for index, name in enumerate(header):
+        first = header.index(name)
+        if first != index and name:
+            problems.append(
+                AlignkgError(
+                    f"column {name!r} appears twice (columns {first + 1} and {index + 1}); keep one of them",
+                    Location(path, 1, name),
+                )
+            )
+    return problems
 
 
 def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
     """Yield typed rows of one table after checking its header and the cell count of each row."""
-    records = _records(path)
+    all_records = _records(path)
+    checked = _check_cells(path, all_records)
+    if checked:
+        raise checked[0] if len(checked) == 1 else DataError(checked)
+    records = iter(all_records)
     expected = _columns(row_type)
     header = [c.strip() for c in next(records)[1]]
+    duplicates = _duplicate_columns(path, header)
+    if duplicates:
+        raise duplicates[0] if len(duplicates) == 1 else DataError(duplicates)
     missing = [c for c in expected if c not in header]
     if missing:
         raise AlignkgError(

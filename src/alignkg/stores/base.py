@@ -8,6 +8,7 @@ they ask for one with ``GRAPH``.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,47 @@ def rdf_format(path: Path) -> Format:
             Location(path),
         )
     return fmt
+
+
+def check_self_contained(path: Path, fmt: Format) -> None:
+    """Refuse a JSON-LD file whose ``@context`` or ``@import`` names a URL or another file.
+
+    JSON-LD processors fetch such contexts (rdflib over the network or from the local disk), so
+    a file could make alignkg read what it names; alignkg reads only the file it is given. The
+    other formats name no documents to load.
+    """
+    if fmt is not Format.JSONLD:
+        return
+    try:
+        document = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise AlignkgError(f"cannot parse json-ld: {exc}", Location(path)) from exc
+    outside = _outside_contexts(document, in_context=False)
+    if outside:
+        raise AlignkgError(
+            f"the JSON-LD context refers to {outside[0]!r}; alignkg loads no context from a URL "
+            "or another file, so put the context itself in the document",
+            Location(path),
+        )
+
+
+def _outside_contexts(node: object, *, in_context: bool) -> list[str]:
+    """Every context reference (a string in ``@context``, or an ``@import``) below ``node``."""
+    found: list[str] = []
+    if in_context and isinstance(node, str):
+        found.append(node)
+    elif isinstance(node, list):
+        for item in node:
+            found += _outside_contexts(item, in_context=in_context)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                found += _outside_contexts(value, in_context=True)
+            elif key == "@import" and in_context:
+                found.append(str(value))
+            elif not in_context or isinstance(value, dict):  # a value, or a term's definition
+                found += _outside_contexts(value, in_context=False)
+    return found
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.files import DEFAULT_GRAPH_FILE
 from alignkg.model.serialize import Format
 from alignkg.model.terms import with_prefixes
-from alignkg.stores.base import Progress, Quad, Store, rdf_format
+from alignkg.stores.base import Progress, Quad, Store, check_self_contained, rdf_format
 from alignkg.stores.result import QueryResult, star_order
 
 _RDFLIB_FORMATS = {
@@ -47,6 +47,7 @@ class MemoryStore(Store):
         total = sum(f.stat().st_size for f in files)
         done = 0
         for file, fmt in zip(files, formats, strict=True):
+            check_self_contained(file, fmt)
             try:
                 self._dataset.parse(file, format=_RDFLIB_FORMATS[fmt])
             except Exception as exc:  # rdflib's parsers raise many unrelated types

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.serialize import Format
 from alignkg.model.terms import PREFIXES
-from alignkg.stores.base import Progress, Quad, Store, rdf_format
+from alignkg.stores.base import Progress, Quad, Store, check_self_contained, rdf_format
 from alignkg.stores.result import QueryResult, star_order
 
 OX_FORMATS = {
@@ -143,6 +143,7 @@ class OxigraphStore(Store):
         total = sum(f.stat().st_size for f in files)
         done = 0
         for file, fmt in zip(files, formats, strict=True):
+            check_self_contained(file, fmt)
             with file.open("rb") as stream:
                 reader = _Counting(stream, progress, done, total)
                 try:

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from alignkg.model.cells import formula_safe
 from alignkg.model.terms import compact_iri
+from alignkg.model.text import markdown_escape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -115,7 +116,7 @@ class QueryResult:
             writer.writerow(["true" if self.boolean else "false"])
         else:
             writer.writerow(self.variables)
-            writer.writerows([_spreadsheet_safe(t, compact) for t in row] for row in self.rows)
+            writer.writerows([_formula_safe(t, compact) for t in row] for row in self.rows)
         return buffer.getvalue()
 
     def to_json(self) -> str:
@@ -130,17 +131,14 @@ class QueryResult:
         return json.dumps(document, indent=2, ensure_ascii=False)
 
     def to_markdown(self, *, compact: bool = True) -> str:
-        """A Markdown table (pipes in values escaped)."""
+        """A Markdown table; values are escaped so that none renders HTML, a link or an image."""
         header = ["answer"] if self.boolean is not None else self.variables
         rows = (
             [[str(self.boolean).lower()]] if self.boolean is not None else self.to_text_rows(compact=compact)
         )
 
-        def cell(text: str) -> str:
-            return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-        lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+        lines = ["| " + " | ".join(markdown_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(markdown_escape(v) for v in row) + " |" for row in rows]
         return "\n".join(lines) + "\n"
 
 
@@ -154,13 +152,13 @@ def _text(term: Node | None, compact: bool) -> str:
     return str(term)
 
 
-def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
+def _formula_safe(term: Node | None, compact: bool) -> str:
     """A CSV cell that a spreadsheet shows as text: a text value that would start a formula
     (``=HYPERLINK(...)``) gets a leading apostrophe, so it is never run; numbers are left alone.
 
-    >>> print(_spreadsheet_safe(Literal("=SUM(A1:A9)"), False))
+    >>> print(_formula_safe(Literal("=SUM(A1:A9)"), False))
     '=SUM(A1:A9)
-    >>> _spreadsheet_safe(Literal(-5), False)
+    >>> _formula_safe(Literal(-5), False)
     '-5'
     """
     text = _text(term, compact)

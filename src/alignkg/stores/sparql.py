@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.terms import GRAPH, with_prefixes
-from alignkg.stores.base import Progress, Quad, Store, rdf_format
+from alignkg.stores.base import Progress, Quad, Store, check_self_contained, rdf_format
 from alignkg.stores.credentials import AuthScheme, Credentials, redact, resolve_credentials, split_userinfo
 from alignkg.stores.oxigraph import OX_FORMATS, TermConverter
 from alignkg.stores.protocol import accept_for, query_form, read_answer
@@ -207,6 +207,7 @@ def read_graphs(*paths: Path | str) -> dict[str, bytes]:
     for path in paths:
         file = Path(path)
         fmt = rdf_format(file)
+        check_self_contained(file, fmt)
         try:
             for quad in ox.parse(path=str(file), format=OX_FORMATS[fmt]):
                 graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name.value)

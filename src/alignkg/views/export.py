@@ -272,10 +272,12 @@ def _cytoscape(graph: nx.MultiDiGraph) -> bytes:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> bytes:
+    from alignkg.model.cells import formula_safe
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([formula_safe(c) if isinstance(c, str) else c for c in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

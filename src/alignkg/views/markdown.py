@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from alignkg.model.text import markdown_escape
+
 
 def _number(value: Any, *, percent: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -45,22 +47,12 @@ def format_metrics(metrics: pd.DataFrame) -> list[list[str]]:
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A Markdown table; pipes, backslashes and line breaks in cells are escaped."""
-
-    def cell(text: str) -> str:
-        return (
-            text.replace("\\", "\\\\")
-            .replace("|", "\\|")
-            .replace("<", "&lt;")
-            .replace(">", "&gt;")
-            .replace("\n", " ")
-        )
-
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    """A Markdown table whose cells render no HTML, link or image (see :func:`markdown_escape`)."""
+    lines = ["| " + " | ".join(markdown_escape(h) for h in header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(markdown_escape(v) for v in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
 def markdown_text(text: str) -> str:
-    """Text for a Markdown paragraph: HTML and backslashes escaped, on one line."""
-    return text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    """Text for a Markdown paragraph, on one line, rendering no HTML, link or image."""
+    return markdown_escape(text)
