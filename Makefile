@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment bench-review js-deps lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,23 @@ typecheck: $(DEVSTAMP)
 test: $(DEVSTAMP) lint typecheck
 	$(BIN)/python -m pytest -q
 
+# The JavaScript libraries the export tests load exports with (graphology, cytoscape.js), pinned by
+# tests/js/package-lock.json; without them those tests skip (and fail under CI=true).
+js-deps: tests/js/node_modules/.package-lock.json
+
+tests/js/node_modules/.package-lock.json: tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund
+
+# JupyterLab on the project's own environment and kernel, opened on notebooks/ (see docs/notebooks.md);
+# LAB_ARGS passes more options, e.g. make lab LAB_ARGS=--no-browser.
+lab: $(VENV)/.installed-notebook
+	$(BIN)/python -m ipykernel install --sys-prefix --name alignkg --display-name "Python (alignkg)"
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+$(VENV)/.installed-notebook: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[notebook]'
+	touch $(STAMP) $@
+
 test-browser: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -m browser
 
@@ -68,6 +85,10 @@ bench-serve: $(DEVSTAMP)
 # on the rdflib and Oxigraph stores (about a minute).
 bench-alignment: $(STAMP)
 	$(BIN)/python bench/alignment_bench.py
+
+# Ingest, accept and build times of a first article, and the keys a full review in Chromium takes.
+bench-review: $(DEVSTAMP)
+	$(BIN)/python bench/review_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -4,10 +4,18 @@ synthetic graph of about one million triples.
 
 Reports errors (non-200 answers, transport errors and, on the shipped graph, answers that differ
 from tests/golden), throughput, median and 99th-percentile latency, and the memory (RSS) of the
-server and its workers before and after the load. A last phase sends a runaway query under a short
-time limit and samples memory while it runs and after its worker is replaced.
+server and its workers before and after the load. A runaway phase sends a runaway query under a
+short time limit and samples memory while it runs and after its worker is replaced.
+
+The attack phase (see bench/attacks.py) runs for --attack-seconds against an endpoint over the
+shipped graph with a --memory-ceiling: clients looping queries that used to end workers, distinct
+1 MiB queries, two clients looping cross-joins, and idle connections holding partial headers,
+each from its own loopback address, all bounded in count and time; meanwhile a light client on
+127.0.0.1 loops ASK {} and the server's memory (with its workers) is sampled. It prints the light
+query's p50/p99 and the peak memory.
 
 Usage: python bench/load_bench.py [--queries 1000] [--clients 8] [--enterprises 1400] [--skip-synthetic]
+       [--attack-seconds 60] [--memory-ceiling 2G] [--skip-attack]
 Run it once, by hand or with `make bench-serve`; it stops the servers it starts.
 """
 
@@ -25,12 +33,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 import psutil
+from attacks import attack
 
 import alignkg
 from alignkg.builder.synth import sample_parameters, write_synthetic
+from alignkg.endpoint.server import parse_size
 from alignkg.model.terms import with_prefixes
 from alignkg.queries.named import bind_parameters
 
@@ -60,26 +71,26 @@ def rss_mib(process: psutil.Process) -> float:
 class Server:
     url: str
     process: psutil.Process
+    log: IO[bytes]
 
 
 @contextmanager
-def serve(graph: Path, *, workers: int, time_limit: float) -> Iterator[Server]:
-    """Start `alignkg serve` in a subprocess, wait for /health, stop it afterwards."""
+def serve(graph: Path, *, workers: int, time_limit: float, extra: tuple[str, ...] = ()) -> Iterator[Server]:
+    """Start `alignkg serve` in a subprocess, wait for /health, stop it afterwards; its log goes
+    to a temporary file (its size is reported by the attack phase)."""
     port = free_port()
     command = [
         sys.executable, "-c", "from alignkg.cli import main; main()", "serve", "--graph", str(graph),
-        "--port", str(port), "--workers", str(workers), "--time-limit", str(time_limit),
+        "--port", str(port), "--workers", str(workers), "--time-limit", str(time_limit), *extra,
     ]  # fmt: skip
-    popen = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed after the server stops)
+    popen = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(6000):  # up to 10 minutes for the workers to load a large graph
             if popen.poll() is not None:
-                raise RuntimeError(f"server exited: {popen.stderr.read().decode() if popen.stderr else ''}")
+                log.seek(0)
+                raise RuntimeError(f"server exited: {log.read().decode()}")
             try:
                 if httpx.get(url + "/health", timeout=2).status_code == 200:
                     break
@@ -88,7 +99,7 @@ def serve(graph: Path, *, workers: int, time_limit: float) -> Iterator[Server]:
             time.sleep(0.1)
         else:
             raise RuntimeError("server did not start")
-        yield Server(url, psutil.Process(popen.pid))
+        yield Server(url, psutil.Process(popen.pid), log)
     finally:
         popen.terminate()
         try:
@@ -96,6 +107,7 @@ def serve(graph: Path, *, workers: int, time_limit: float) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             popen.kill()
             popen.wait(30)
+        log.close()
 
 
 @dataclass
@@ -215,6 +227,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--enterprises", type=int, default=1400, help="synthetic size, ~713 quads each")
     parser.add_argument("--skip-synthetic", action="store_true")
+    parser.add_argument("--attack-seconds", type=float, default=60.0)
+    parser.add_argument("--memory-ceiling", default="2G")
+    parser.add_argument("--skip-attack", action="store_true")
     args = parser.parse_args()
 
     outcomes: list[Outcome] = []
@@ -233,6 +248,13 @@ def main() -> None:
             outcomes.append(outcome)
         with serve(trig, workers=args.workers, time_limit=3) as server:
             before, peak, after = runaway(server)
+        attack_report = ""
+        if not args.skip_attack:
+            print(f"attack mix for {args.attack_seconds:g} s on the shipped graph", file=sys.stderr)
+            extra = ("--memory-ceiling", args.memory_ceiling)
+            with serve(trig, workers=args.workers, time_limit=30, extra=extra) as server:
+                ceiling = parse_size(args.memory_ceiling) / 2**20
+                attack_report = attack(server, seconds=args.attack_seconds, rss=rss_mib, ceiling_mib=ceiling)
 
         if not args.skip_synthetic:
             synthetic = tmp / "synthetic.nq"
@@ -258,6 +280,9 @@ def main() -> None:
         f"runaway query under a 3 s limit (shipped graph): RSS {before:.0f} MiB before, "
         f"{peak:.0f} MiB at its peak, {after:.0f} MiB after its worker was replaced"
     )
+    if attack_report:
+        print()
+        print(attack_report)
 
 
 if __name__ == "__main__":

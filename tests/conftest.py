@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import alignkg
+from engines import JenaStore, Virtuoso, start_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -92,3 +93,31 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """Debian's Virtuoso on free 127.0.0.1 ports with a temporary database, stopped after."""
+    yield from start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+
+
+@pytest.fixture(scope="session")
+def virtuoso_loaded(virtuoso: Virtuoso, built: alignkg.BuildReport) -> Virtuoso:
+    """Virtuoso holding the built graph, pushed through its authenticated Graph Store (Digest)."""
+    from alignkg.stores.credentials import AuthScheme, Credentials
+
+    trig = next(p for p in built.files if p.suffix == ".trig")
+    alignkg.push(
+        trig,
+        endpoint=virtuoso.sparql_auth,
+        graph_store=virtuoso.graph_store_auth,
+        auth=Credentials(AuthScheme.digest, user=virtuoso.user, password=virtuoso.password),
+    )
+    return virtuoso
+
+
+@pytest.fixture(scope="session")
+def jena(built: alignkg.BuildReport, tmp_path_factory: pytest.TempPathFactory) -> JenaStore:
+    """Apache Jena (TDB2 and ARQ) holding the built graph."""
+    trig = next(p for p in built.files if p.suffix == ".trig")
+    return JenaStore(tmp_path_factory.mktemp("jena"), trig)

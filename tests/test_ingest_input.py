@@ -213,3 +213,36 @@ def test_reading_a_page_makes_no_connection(tmp_path: Path, monkeypatch: pytest.
     assert "Gu Wenhai" in draft.text and draft.source["description"].startswith(
         "Saved copy of http://127.0.0.1"
     )
+
+
+def test_a_draft_of_a_crlf_text_reads_back_with_its_spans(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "crlf.txt", "Aster Tin committee meets\r\n\r\n" + GOOD.replace(". ", ".\r\n") + "\r\n"
+    )
+    (draft,) = ingest([path], published="2024-05-09", data_dir=None, out_dir=tmp_path / "drafts")
+    again = read_draft(tmp_path / "drafts" / draft.source_id)
+    assert again.text == draft.text and "\r\n" in again.text
+    spanned = [r for r in again.statements if r["start"]]
+    assert spanned
+    for row in spanned:
+        assert again.text[int(row["start"]) : int(row["end"])].startswith(row["quote"]), row
+
+
+def test_a_folder_is_read_in_name_order_with_progress(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for name in ("b.txt", "a.md", ".hidden.txt", "notes.gold.json"):
+        write(folder, name, GOOD.replace("May 8", "May 7") if name == "a.md" else GOOD)
+    told: list[tuple[int, int, str]] = []
+    drafts = ingest(
+        [folder],
+        published="2024-05-09",
+        data_dir=None,
+        out_dir=None,
+        progress=lambda done, total, path: told.append((done, total, path.name)),
+    )
+    assert [Path(d.input).name for d in drafts] == ["a.md", "b.txt"]
+    assert told == [(0, 2, "a.md"), (1, 2, "b.txt"), (2, 2, "b.txt")]
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(AlignkgError, match=r"nothing: folder holds no page or text to read"):
+        ingest([tmp_path / "nothing"], data_dir=None, out_dir=None)

@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
 
 import alignkg
+from alignkg.endpoint.server import server_config
 from alignkg.endpoint.workers import WorkerPool
 from alignkg.model.terms import with_prefixes
 from alignkg.queries.named import bind_parameters
@@ -59,7 +60,7 @@ def _start(config: alignkg.EndpointConfig) -> Iterator[Live]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = alignkg.create_app(config)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(server_config(config, app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     for _ in range(1200):  # opening the graph in the workers; bounded, not a timing assertion

@@ -206,3 +206,10 @@ def test_commands_read_graph_files_with_oxigraph_not_rdflib(
     result = CliRunner().invoke(app, ["query", "dual-posts", "--format", "csv", "--graph", str(trig(built))])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("\n") == 3  # header and the two people holding Party and company posts
+
+
+def test_select_star_keeps_the_querys_variable_order(store: Store) -> None:
+    text = "SELECT * WHERE { ?meeting a ak:Meeting ; dcterms:date ?date ; rdfs:label ?label }"
+    answers = [alignkg.run_query(store, text) for _ in range(3)]
+    assert [a.variables for a in answers] == [["meeting", "date", "label"]] * 3
+    assert len({a.to_csv() for a in answers}) == 1

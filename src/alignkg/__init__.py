@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from alignkg.checks.findings import Finding, Severity, ValidationError, ValidationReport
     from alignkg.checks.inference import entailments, infer
     from alignkg.checks.validation import validate, validate_graph
+    from alignkg.endpoint.review import ReviewConfig, ReviewServer, create_review_app, serve_review
     from alignkg.endpoint.server import EndpointConfig, create_app, serve
+    from alignkg.ingest.review import load_review, save_review
     from alignkg.model.errors import AlignkgError, DataError, Location
     from alignkg.model.graph import BuiltGraph
     from alignkg.model.ontology import Ontology, load_ontology
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from alignkg.views.export import ExportFormat, export_graph
     from alignkg.views.projection import to_networkx
     from alignkg.views.report import Report, render_report, write_report
+    from alignkg.views.site import SiteSummary, write_site
     from alignkg.views.view import render_view, write_view
 
 __version__ = "0.1.0"
@@ -53,7 +56,10 @@ _EXPORTS = {
     "Ontology": "alignkg.model.ontology",
     "QueryResult": "alignkg.stores.result",
     "Report": "alignkg.views.report",
+    "ReviewConfig": "alignkg.endpoint.review",
+    "ReviewServer": "alignkg.endpoint.review",
     "Severity": "alignkg.checks.findings",
+    "SiteSummary": "alignkg.views.site",
     "Store": "alignkg.stores.base",
     "StoreStats": "alignkg.stores.base",
     "Tables": "alignkg.model.tables",
@@ -65,6 +71,7 @@ _EXPORTS = {
     "build_graph": "alignkg.builder.build",
     "centrality": "alignkg.analysis.network",
     "create_app": "alignkg.endpoint.server",
+    "create_review_app": "alignkg.endpoint.review",
     "entailments": "alignkg.checks.inference",
     "export_graph": "alignkg.views.export",
     "find_node": "alignkg.analysis.network",
@@ -72,6 +79,7 @@ _EXPORTS = {
     "infer": "alignkg.checks.inference",
     "load_dataset": "alignkg.stores.memory",
     "load_ontology": "alignkg.model.ontology",
+    "load_review": "alignkg.ingest.review",
     "open_store": "alignkg.stores.spec",
     "push": "alignkg.stores.sparql",
     "query": "alignkg.queries.named",
@@ -80,8 +88,10 @@ _EXPORTS = {
     "render_report": "alignkg.views.report",
     "render_view": "alignkg.views.view",
     "run_query": "alignkg.queries.named",
+    "save_review": "alignkg.ingest.review",
     "serialize": "alignkg.model.serialize",
     "serve": "alignkg.endpoint.server",
+    "serve_review": "alignkg.endpoint.review",
     "shipped_queries": "alignkg.queries.named",
     "shortest_paths": "alignkg.analysis.network",
     "to_networkx": "alignkg.views.projection",
@@ -89,6 +99,7 @@ _EXPORTS = {
     "validate_graph": "alignkg.checks.validation",
     "write_docs": "alignkg.views.documentation",
     "write_report": "alignkg.views.report",
+    "write_site": "alignkg.views.site",
     "write_view": "alignkg.views.view",
 }
 
@@ -106,7 +117,10 @@ __all__ = [
     "Ontology",
     "QueryResult",
     "Report",
+    "ReviewConfig",
+    "ReviewServer",
     "Severity",
+    "SiteSummary",
     "Store",
     "StoreStats",
     "Tables",
@@ -119,6 +133,7 @@ __all__ = [
     "build_graph",
     "centrality",
     "create_app",
+    "create_review_app",
     "entailments",
     "export_graph",
     "find_node",
@@ -126,6 +141,7 @@ __all__ = [
     "infer",
     "load_dataset",
     "load_ontology",
+    "load_review",
     "open_store",
     "push",
     "query",
@@ -134,8 +150,10 @@ __all__ = [
     "render_report",
     "render_view",
     "run_query",
+    "save_review",
     "serialize",
     "serve",
+    "serve_review",
     "shipped_queries",
     "shortest_paths",
     "to_networkx",
@@ -143,6 +161,7 @@ __all__ = [
     "validate_graph",
     "write_docs",
     "write_report",
+    "write_site",
     "write_view",
 ]
 

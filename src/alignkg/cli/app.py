@@ -35,12 +35,29 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
-    """How ``alignkg query`` prints its answer."""
+    """How ``alignkg query`` prints its answer: a table, CSV, JSON or Markdown for SELECT and ASK,
+    RDF for CONSTRUCT and DESCRIBE (Turtle unless another RDF format is named)."""
 
     table = "table"
     csv = "csv"
     json = "json"
     md = "md"
+    turtle = "turtle"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+
+    @property
+    def is_rdf(self) -> bool:
+        """True for the RDF formats, which only a graph answer can be written in."""
+        return self in (
+            OutputFormat.turtle,
+            OutputFormat.nt,
+            OutputFormat.nq,
+            OutputFormat.trig,
+            OutputFormat.jsonld,
+        )
 
 
 def fail(exc: AlignkgError) -> NoReturn:
@@ -93,6 +110,18 @@ GraphStoreOption = Annotated[
     typer.Option(help="The endpoint's Graph Store Protocol URL (derived for Oxigraph servers)."),
 ]
 
+AuthOption = Annotated[
+    str | None,
+    typer.Option(
+        "--auth",
+        help="How to authenticate to a sparql: store: auto (the server's challenge picks Digest or "
+        "Basic), basic, digest or bearer. Credentials come from ALIGNKG_USER and ALIGNKG_PASSWORD, "
+        "ALIGNKG_TOKEN or the URL's user:password@, never from the command line; default "
+        "ALIGNKG_AUTH or auto.",
+        show_default=False,
+    ),
+]
+
 
 T = TypeVar("T")
 
@@ -102,13 +131,14 @@ def on_graph(
     store: str | None,
     graph_store: str | None,
     action: Callable[[Dataset | Store], T],
+    auth: str | None = None,
 ) -> T:
     """Run ``action`` on the store named, or else on the graph files (default
     build/alignkg.trig) read into Oxigraph in memory."""
     from alignkg.stores.spec import READ_STORE, open_graph
 
     files = graph or []
-    with open_graph(store or READ_STORE, files, graph_store=graph_store) as opened:
+    with open_graph(store or READ_STORE, files, graph_store=graph_store, auth=auth) as opened:
         return action(opened)
 
 

@@ -1,5 +1,5 @@
 """The query command: a shipped query, a .rq file or SPARQL text, printed as a table, CSV, JSON or
-Markdown."""
+Markdown, or written as RDF for CONSTRUCT and DESCRIBE."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from alignkg.cli.app import (
+    AuthOption,
     GraphStoreOption,
     OutputFormat,
     ParamOption,
@@ -24,6 +25,15 @@ from alignkg.cli.app import (
 from alignkg.model.errors import AlignkgError
 from alignkg.model.words import count
 
+_RDF = {
+    OutputFormat.turtle: "turtle",
+    OutputFormat.nt: "nt",
+    OutputFormat.nq: "nquads",
+    OutputFormat.trig: "trig",
+    OutputFormat.jsonld: "json-ld",
+}
+"""The RDF format (:class:`alignkg.Format` value) each output format names."""
+
 
 @app.command("query")
 def query_command(
@@ -36,8 +46,10 @@ def query_command(
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to query (repeatable).")] = None,
     store: StoreOption = None,
     graph_store: GraphStoreOption = None,
+    auth: AuthOption = None,
 ) -> None:
     """Run a SPARQL query against the built graph (or a store) and print the answer."""
+    from alignkg.model.serialize import Format
     from alignkg.queries.named import run_query, shipped_queries
 
     if list_queries:
@@ -52,10 +64,21 @@ def query_command(
         raise typer.Exit(2)
     params = parse_params(param)
     try:
-        result = on_graph(graph, store, graph_store, lambda data: run_query(data, query, params))
+        result = on_graph(graph, store, graph_store, lambda data: run_query(data, query, params), auth)
     except AlignkgError as exc:
         fail(exc)
-    if output is OutputFormat.csv:
+    if result.graph is not None:
+        if not output.is_rdf and output is not OutputFormat.table:
+            err.print(
+                "error: a graph answer is written as RDF: use --format turtle, nt, nq, trig or jsonld, "
+                f"not {output.value}"
+            )
+            raise typer.Exit(2)
+        typer.echo(result.to_rdf(Format(_RDF[output if output.is_rdf else OutputFormat.turtle])), nl=False)
+    elif output.is_rdf:
+        err.print(f"error: --format {output.value} is for CONSTRUCT and DESCRIBE; this answer is a table")
+        raise typer.Exit(2)
+    elif output is OutputFormat.csv:
         typer.echo(result.to_csv(), nl=False)
     elif output is OutputFormat.json:
         typer.echo(result.to_json())

@@ -44,9 +44,28 @@ def serve_command(
     root_path: Annotated[
         str, typer.Option(help="Path prefix a reverse proxy serves the endpoint under, e.g. /alignkg.")
     ] = "",
+    query_memory: Annotated[
+        str, typer.Option(help="Memory one query may use beyond its worker's graph (512M, 2G, bytes).")
+    ] = "512M",
+    memory_ceiling: Annotated[
+        str | None, typer.Option(help="Memory the server and all its workers may hold together.")
+    ] = None,
+    cache_bytes: Annotated[str, typer.Option(help="Size bound of each cache (inspections, view).")] = "16M",
+    client_queries: Annotated[int, typer.Option(help="Queries one client may have in flight.")] = 8,
+    header_timeout: Annotated[float, typer.Option(help="Seconds to send a request's headers.")] = 10.0,
+    body_timeout: Annotated[float, typer.Option(help="Seconds to send a request's body.")] = 30.0,
+    idle_timeout: Annotated[float, typer.Option(help="Seconds an idle connection stays open.")] = 5.0,
+    max_connections: Annotated[int, typer.Option(help="Connections open at once, in all.")] = 256,
+    client_connections: Annotated[int, typer.Option(help="Connections open at once per client.")] = 32,
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page and the HTML view."""
-    from alignkg.endpoint.server import EndpointConfig, check_config, serve
+    from alignkg.endpoint.server import EndpointConfig, check_config, parse_size, serve
+
+    try:
+        sizes = [parse_size(query_memory), parse_size(cache_bytes)]
+        ceiling = parse_size(memory_ceiling) if memory_ceiling else None
+    except AlignkgError as exc:
+        fail(exc)
 
     config = EndpointConfig(
         graphs=tuple(graph or ([] if ":" in store else [DEFAULT_GRAPH_FILE])),
@@ -60,6 +79,15 @@ def serve_command(
         cors=cors,
         title=title,
         root_path=root_path,
+        query_memory=sizes[0],
+        memory_ceiling=ceiling,
+        cache_bytes=sizes[1],
+        client_queries=client_queries,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        idle_timeout=idle_timeout,
+        max_connections=max_connections,
+        client_connections=client_connections,
     )
     try:
         check_config(config)

@@ -1,4 +1,5 @@
-"""Commands that write shareable files: the HTML view, network exports and the alignment report."""
+"""Commands that write shareable files: the HTML view, network exports, the alignment report and the
+static site."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from alignkg.cli.app import (
     ParamOption,
     StoreOption,
     app,
+    err,
     fail,
     on_graph,
     out,
@@ -24,7 +26,13 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
     from alignkg.stores.base import Store
-from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_REPORT_TITLE, DEFAULT_VIEW_FILE
+from alignkg.model.files import (
+    DEFAULT_BUILD_DIR,
+    DEFAULT_REPORT_TITLE,
+    DEFAULT_SITE_DIR,
+    DEFAULT_SITE_TITLE,
+    DEFAULT_VIEW_FILE,
+)
 from alignkg.views.export import ExportFormat
 from alignkg.views.layout import Layout
 
@@ -152,3 +160,48 @@ def report_command(
         fail(exc)
     for path in files:
         out.print(f"wrote {path}", highlight=False)
+
+
+@app.command("site")
+def site_command(
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Folder to write the site to (replaced when it is a site).")
+    ] = DEFAULT_SITE_DIR,
+    title: Annotated[str, typer.Option(help="The site's title.")] = DEFAULT_SITE_TITLE,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Write a static website of the graph: a page per entity and source, lists, search, offline."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from alignkg.views.site import write_site
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("loading the graph", total=None)
+
+        def tell(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        try:
+            summary = on_graph(
+                graph, store, graph_store, lambda g: write_site(g, out_dir, title=title, progress=tell)
+            )
+        except AlignkgError as exc:
+            bar.stop()
+            fail(exc)
+    out.print(
+        f"{summary.entities:,} entity pages and {summary.sources:,} source pages, {summary.files:,} files, "
+        f"{summary.bytes / 1e6:.1f} MB (search index {summary.search_index_bytes / 1e6:.2f} MB)",
+        highlight=False,
+    )
+    out.print(f"wrote {summary.out_dir / 'index.html'}", highlight=False)

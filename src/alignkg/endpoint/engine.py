@@ -162,6 +162,7 @@ def _choose(request: QueryRequest, form: QueryForm) -> ResultMedia | GraphMedia:
 
 
 def _native_result(store: ox.Store, request: QueryRequest, inspected: InspectedQuery) -> object:
+    """Run the inspected reading of the query (never the raw request text) in Oxigraph."""
     options: dict[str, object] = {"prefixes": {p: str(ns) for p, ns in PREFIXES.items()}}
     if request.default_graph_uris or request.named_graph_uris:
         options["default_graph"] = [ox.NamedNode(u) for u in request.default_graph_uris]
@@ -169,7 +170,7 @@ def _native_result(store: ox.Store, request: QueryRequest, inspected: InspectedQ
     elif not inspected.has_dataset_clause:
         options["use_default_graph_as_union"] = True
     try:
-        return store.query(request.query, **options)  # type: ignore[arg-type]
+        return store.query(inspected.text, **options)  # type: ignore[arg-type]
     except SyntaxError as exc:
         found = _OX_POSITION.search(str(exc))
         line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
@@ -203,7 +204,7 @@ def _store_result(store: Store, request: QueryRequest, inspected: InspectedQuery
             code="dataset-unsupported",
         )
     try:
-        result = store.query(request.query)
+        result = store.query(inspected.text)
     except AlignkgError as exc:  # the query was inspected already: the store or its endpoint failed
         remote = store.spec.startswith("sparql:")
         raise RequestError(
@@ -219,56 +220,105 @@ def _store_result(store: Store, request: QueryRequest, inspected: InspectedQuery
 
 
 def answer_query(graph: OpenedGraph, request: QueryRequest) -> Answer:
-    """Inspect, run and serialise one query; refusals and errors come back in the error shape."""
-    info = graph.info
+    """Inspect, run and serialise one query; every refusal and error, whatever raised it, comes
+    back in the error shape, so no query can end the worker that runs it."""
     try:
-        inspected = inspect_query(request.query, known_graphs=info.graphs)
-        media = _choose(request, inspected.form)
-        check_graphs(request.default_graph_uris, info.graphs, clause="default-graph-uri")
-        check_graphs(request.named_graph_uris, info.graphs, clause="named-graph-uri")
-        if graph.native is not None:
-            result = _native_result(graph.native, request, inspected)
-        else:
-            assert graph.store is not None
-            result = _store_result(graph.store, request, inspected)
-        cap = request.row_cap
-        if isinstance(result, ox.QueryBoolean | bool):
-            assert isinstance(media, ResultMedia)
-            return Answer(200, write_boolean(media, bool(result)), media.value, rows=1)
-        if isinstance(result, ox.QueryTriples | list):
-            assert isinstance(media, GraphMedia)
-            triples = list(itertools.islice(result, cap + 1))
-            truncated = len(triples) > cap
-            body = write_graph(media, triples[:cap])
-            return Answer(200, body, media.value, rows=min(len(triples), cap), truncated=truncated)
-        assert isinstance(media, ResultMedia)
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = [tuple(s) for s in itertools.islice(result, cap + 1)]
-        else:
-            variables, rows = result  # type: ignore[misc]
-            rows = rows[: cap + 1]
-        truncated = len(rows) > cap
-        extra: dict[str, object] = {"alignkg": {"rowCap": cap, "truncated": truncated}}
-        body = write_solutions(media, variables, rows[:cap], extra=extra)
-        return Answer(200, body, media.value, rows=min(len(rows), cap), truncated=truncated)
+        return _answer(graph, request)
     except RequestError as refusal:
         return Answer.from_refusal(refusal)
+    except RecursionError:
+        return Answer.from_refusal(
+            RequestError(
+                "the query is too deeply nested or too long a chain to run; split or flatten it",
+                status=400,
+                code="query-too-complex",
+            )
+        )
+    except MemoryError:
+        return Answer.from_refusal(
+            RequestError("the query ran out of memory and was stopped", status=503, code="memory-limit")
+        )
     except (OSError, AlignkgError) as exc:  # evaluation errors reported by the store
         return Answer.from_refusal(RequestError(f"query failed: {exc}", status=500, code="query-failed"))
+    except Exception as exc:  # a library's own error while running or writing: the worker goes on
+        return Answer.from_refusal(
+            RequestError(f"query failed: {type(exc).__name__}: {exc}", status=500, code="query-failed")
+        )
+
+
+def _answer(graph: OpenedGraph, request: QueryRequest) -> Answer:
+    info = graph.info
+    inspected = inspect_query(request.query, known_graphs=info.graphs)
+    media = _choose(request, inspected.form)
+    check_graphs(request.default_graph_uris, info.graphs, clause="default-graph-uri")
+    check_graphs(request.named_graph_uris, info.graphs, clause="named-graph-uri")
+    if graph.native is not None:
+        result = _native_result(graph.native, request, inspected)
+    else:
+        assert graph.store is not None
+        result = _store_result(graph.store, request, inspected)
+    cap = request.row_cap
+    if isinstance(result, ox.QueryBoolean | bool):
+        assert isinstance(media, ResultMedia)
+        return Answer(200, write_boolean(media, bool(result)), media.value, rows=1)
+    if isinstance(result, ox.QueryTriples | list):
+        assert isinstance(media, GraphMedia)
+        triples = list(itertools.islice(result, cap + 1))
+        truncated = len(triples) > cap
+        body = write_graph(media, triples[:cap])
+        return Answer(200, body, media.value, rows=min(len(triples), cap), truncated=truncated)
+    assert isinstance(media, ResultMedia)
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [tuple(s) for s in itertools.islice(result, cap + 1)]
+    else:
+        variables, rows = result  # type: ignore[misc]
+        rows = rows[: cap + 1]
+    truncated = len(rows) > cap
+    extra: dict[str, object] = {"alignkg": {"rowCap": cap, "truncated": truncated}}
+    body = write_solutions(media, variables, rows[:cap], extra=extra)
+    return Answer(200, body, media.value, rows=min(len(rows), cap), truncated=truncated)
+
+
+VIEW_MAX_QUADS = 400_000
+"""Largest graph /view draws: well past it the view's own limits (20,000 entities, 60,000
+relations) are exceeded, and converting the graph for the renderer alone outlasts a time limit."""
+
+
+def view_refusal(quads: int) -> RequestError | None:
+    """Why a graph of ``quads`` quads gets no /view, or None when it may be drawn."""
+    if quads <= VIEW_MAX_QUADS:
+        return None
+    return RequestError(
+        f"the graph holds {quads:,} quads, more than /view draws ({VIEW_MAX_QUADS:,}); draw a part of it "
+        "with alignkg view --focus ENTITY --depth N, --source ID or --class CLASS",
+        status=422,
+        code="view-too-large",
+    )
 
 
 def render_graph_view(graph: OpenedGraph, request: ViewRequest) -> Answer:
-    """The HTML view of the whole graph, through alignkg's own view renderer."""
+    """The HTML view of the whole graph, through alignkg's own view renderer; graphs over the
+    view's limits get a refusal in the error shape."""
     from alignkg.views.view import render_view
 
-    if graph.store is not None:
-        dataset = graph.store.dataset()
-    else:
-        assert graph.native is not None
-        dataset = Dataset(default_union=True)
-        data = graph.native.dump(format=ox.RdfFormat.N_QUADS)
-        assert data is not None
-        dataset.parse(data=data.decode(), format="nquads")
-    html = render_view(dataset, title=request.title)
+    refusal = view_refusal(graph.info.quads)
+    if refusal is not None:
+        return Answer.from_refusal(refusal)
+    try:
+        if graph.store is not None:
+            dataset = graph.store.dataset()
+        else:
+            assert graph.native is not None
+            dataset = Dataset(default_union=True)
+            data = graph.native.dump(format=ox.RdfFormat.N_QUADS)
+            assert data is not None
+            dataset.parse(data=data.decode(), format="nquads")
+        html = render_view(dataset, title=request.title)
+    except AlignkgError as exc:  # the view's own size limits
+        return Answer.from_refusal(RequestError(exc.message, status=422, code="view-too-large"))
+    except Exception as exc:
+        return Answer.from_refusal(
+            RequestError(f"the view failed: {type(exc).__name__}: {exc}", status=500, code="view-failed")
+        )
     return Answer(200, html.encode(), "text/html; charset=utf-8")

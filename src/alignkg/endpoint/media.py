@@ -1,5 +1,6 @@
 """Media types of SPARQL answers: content negotiation, and writing solutions (SPARQL JSON, XML,
-CSV, TSV) and graphs (Turtle, N-Triples, JSON-LD, RDF/XML) from pyoxigraph terms."""
+CSV, TSV) and graphs (Turtle, N-Triples, JSON-LD, RDF/XML) from pyoxigraph terms. CSV and TSV
+text values that a spreadsheet would run as formulas are written as text (:mod:`alignkg.model.cells`)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,44 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from alignkg.model.cells import formula_safe
 from alignkg.model.terms import PREFIXES
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_NOT_TEXT = {
+    XSD + name
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "boolean",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "date",
+        "dateTime",
+        "dateTimeStamp",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "duration",
+        "dayTimeDuration",
+        "yearMonthDuration",
+    ]
+}
+"""Datatypes whose values a spreadsheet reads as numbers or dates, never as formulas."""
 
 
 class ResultMedia(StrEnum):
@@ -142,13 +177,29 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
     return {"type": "literal", "value": str(term)}
 
 
+def _is_text(term: object) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype.value not in _NOT_TEXT
+
+
 def _csv_term(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
+    if isinstance(term, ox.Literal) and _is_text(term):
+        return formula_safe(term.value)
     if isinstance(term, ox.NamedNode | ox.Literal):
         return term.value
+    return str(term)
+
+
+def _tsv_term(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and _is_text(term) and formula_safe(term.value) != term.value:
+        if term.language:
+            return str(ox.Literal(formula_safe(term.value), language=term.language))
+        return str(ox.Literal(formula_safe(term.value), datatype=term.datatype))
     return str(term)
 
 
@@ -201,7 +252,7 @@ def write_solutions(
         writer.writerows([_csv_term(t) for t in row] for row in rows)
         return buffer.getvalue().encode()
     lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
     return ("\n".join(lines) + "\n").encode()
 
 

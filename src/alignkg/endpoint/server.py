@@ -1,6 +1,7 @@
 """The SPARQL 1.1 endpoint: Starlette routes for the protocol, the service description, a health
 check, the HTML view and an offline query page, over a pool of worker processes that hold the
-graph. Read-only, bounded in time, rows and body size, and never fetching anything remote.
+graph. Read-only, bounded in time, memory, rows, body size and connections, and never fetching
+anything remote.
 
 Starlette rather than FastAPI: the SPARQL protocol needs the raw request (three body encodings,
 repeated parameters, content negotiation), so FastAPI's validation and OpenAPI layers would only
@@ -9,11 +10,13 @@ stand in the way; uvicorn runs it.
 
 from __future__ import annotations
 
+import asyncio
+import resource
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs
+from typing import Any
 
 import jinja2
 import pyoxigraph as ox
@@ -26,9 +29,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from alignkg.endpoint.engine import Answer, QueryRequest, ViewRequest
+from alignkg.endpoint.admission import Admission
+from alignkg.endpoint.connections import ConnectionCounts, ConnectionLimits, uvicorn_config
+from alignkg.endpoint.engine import Answer, QueryRequest, ViewRequest, view_refusal
 from alignkg.endpoint.guard import RequestError
 from alignkg.endpoint.media import GRAPH_ALIASES, GraphMedia, negotiate, write_graph
+from alignkg.endpoint.sparql_protocol import one_param, protocol_params
 from alignkg.endpoint.workers import WorkerPool, source_list
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_GRAPH_FILE
@@ -38,7 +44,6 @@ from alignkg.queries.named import bind_parameters, shipped_queries
 ROW_CAP_HEADER = "X-Alignkg-Row-Cap"
 ROWS_HEADER = "X-Alignkg-Rows"
 TRUNCATED_HEADER = "X-Alignkg-Truncated"
-_FORM = "application/x-www-form-urlencoded"
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"
 
@@ -58,6 +63,30 @@ class EndpointConfig:
     cors: bool = False
     title: str = "alignkg graph"
     root_path: str = ""
+    query_memory: int = 512 * 2**20
+    """Bytes a query may use beyond its worker's memory after opening the graph."""
+    memory_ceiling: int | None = None
+    """Bytes the server and its workers may hold together (None: no ceiling of their own)."""
+    cache_bytes: int = 16 * 2**20
+    """Bound in bytes of each cache: query inspections (per worker) and the rendered view."""
+    client_queries: int = 8
+    """Queries one client address may have in flight at once."""
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    idle_timeout: float = 5.0
+    max_connections: int = 256
+    client_connections: int = 32
+
+    @property
+    def connection_limits(self) -> ConnectionLimits:
+        """The connection part of the configuration."""
+        return ConnectionLimits(
+            self.header_timeout,
+            self.body_timeout,
+            self.idle_timeout,
+            self.max_connections,
+            self.client_connections,
+        )
 
 
 def _refusal_response(refusal: RequestError) -> Response:
@@ -75,74 +104,6 @@ def _answer_response(answer: Answer, row_cap: int) -> Response:
     if media.startswith("text/") and "charset" not in media:
         media += "; charset=utf-8"
     return Response(answer.body, status_code=answer.status, media_type=media, headers=headers)
-
-
-def _one(params: dict[str, list[str]], name: str) -> str | None:
-    values = params.get(name, [])
-    if len(values) > 1:
-        raise RequestError(f"give the {name!r} parameter once", status=400, code="bad-request")
-    return values[0] if values else None
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    too_large = RequestError(
-        f"the request body is larger than the limit of {limit} bytes", status=413, code="body-too-large"
-    )
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _text(data: bytes, what: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise RequestError(f"the {what} is not UTF-8", status=400, code="bad-request") from exc
-
-
-def _refuse_update() -> RequestError:
-    return RequestError(
-        "this endpoint is read-only: SPARQL Update requests are refused", status=403, code="update-refused"
-    )
-
-
-async def _protocol_params(request: Request, limit: int) -> tuple[str | None, dict[str, list[str]]]:
-    """The query text and the other protocol parameters, from any of the three request kinds."""
-    url_params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        url_params.setdefault(key, []).append(value)
-    if request.method == "GET":
-        if "update" in url_params:
-            raise _refuse_update()
-        return _one(url_params, "query"), url_params
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/sparql-update":
-        raise _refuse_update()
-    body = await _body(request, limit)
-    if content_type == _FORM:
-        params = parse_qs(_text(body, "request body"), keep_blank_values=True)
-        if "update" in params:
-            raise _refuse_update()
-        for key in ("format", "output"):
-            if key in url_params and key not in params:
-                params[key] = url_params[key]
-        return _one(params, "query"), params
-    if content_type == "application/sparql-query":
-        return _text(body, "query"), url_params
-    raise RequestError(
-        f"POST a query as {_FORM} or application/sparql-query, not {content_type or 'no content type'}",
-        status=415,
-        code="unsupported-media-type",
-    )
 
 
 def _service_description(request: Request, pool: WorkerPool) -> Response:
@@ -210,9 +171,15 @@ def create_app(config: EndpointConfig) -> Starlette:
         store=config.store,
         size=config.workers,
         time_limit=config.time_limit,
+        query_memory=config.query_memory,
+        memory_ceiling=config.memory_ceiling,
+        cache_bytes=config.cache_bytes,
     )
+    admission = Admission(config.client_queries)
+    counts = ConnectionCounts()
     page = _page(config.title)
     cached_view: list[Response] = []
+    view_lock = asyncio.Lock()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -223,7 +190,7 @@ def create_app(config: EndpointConfig) -> Starlette:
             await pool.stop()
 
     async def sparql(request: Request) -> Response:
-        text, params = await _protocol_params(request, config.max_body)
+        text, params = await protocol_params(request, config.max_body)
         if text is None:
             if request.method == "GET" and _wants_html(request):
                 return RedirectResponse("./", status_code=303)  # relative: works behind a proxy prefix
@@ -233,12 +200,20 @@ def create_app(config: EndpointConfig) -> Starlette:
         job = QueryRequest(
             query=text,
             accept=request.headers.get("accept"),
-            format=_one(params, "format") or _one(params, "output"),
+            format=one_param(params, "format") or one_param(params, "output"),
             default_graph_uris=tuple(params.get("default-graph-uri", [])),
             named_graph_uris=tuple(params.get("named-graph-uri", [])),
             row_cap=config.row_cap,
         )
-        return _answer_response(await pool.run(job), config.row_cap)
+        client = request.client.host if request.client else ""
+        ticket = admission.enter(client, len(text))
+        try:
+            answer = await pool.run(
+                job, heavy=ticket.heavy, charge=lambda seconds: admission.charge(client, seconds)
+            )
+        finally:
+            admission.leave(client, ticket)
+        return _answer_response(answer, config.row_cap)
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse(
@@ -249,20 +224,44 @@ def create_app(config: EndpointConfig) -> Starlette:
                 "served": pool.stats.served,
                 "timeouts": pool.stats.timeouts,
                 "replacedWorkers": pool.stats.replaced,
+                "memoryStops": pool.stats.memory_stops,
+                "heavyClients": admission.heavy_clients(),
+                "openConnections": counts.total,
+                "refusedConnections": counts.refused,
+                "timedOutConnections": counts.timed_out,
+                "workerNetwork": pool.network,
                 "quads": pool.info.quads,
                 "namedGraphs": len(pool.info.graphs),
                 "timeLimitSeconds": config.time_limit,
                 "rowCap": config.row_cap,
                 "maxBodyBytes": config.max_body,
+                "queryMemoryBytes": config.query_memory,
+                "memoryCeilingBytes": config.memory_ceiling,
             }
         )
 
     async def view(request: Request) -> Response:
-        if not cached_view:
-            answer = await pool.run(ViewRequest(title=config.title))
-            if answer.status != 200:
-                return _answer_response(answer, config.row_cap)
-            cached_view.append(HTMLResponse(answer.body))
+        """The view is drawn once (one request at a time draws it) and kept, refusals too, so no
+        request after the first costs a worker; graphs over the view's limits are refused at once."""
+        refusal = view_refusal(pool.info.quads)
+        if refusal is not None:
+            return _refusal_response(refusal)
+        async with view_lock:
+            if not cached_view:
+                answer = await pool.run(ViewRequest(title=config.title), heavy=True)
+                if answer.status == 200 and len(answer.body) > config.cache_bytes:
+                    answer = Answer.from_refusal(
+                        RequestError(
+                            f"the view is {len(answer.body):,} bytes, more than the cache bound of "
+                            f"{config.cache_bytes:,}; draw it with alignkg view",
+                            status=422,
+                            code="view-too-large",
+                        )
+                    )
+                if answer.status in (200, 422) or answer.status == 503:
+                    cached_view.append(_view_response(answer))
+                else:
+                    return _answer_response(answer, config.row_cap)
         return cached_view[0]
 
     async def query_page(request: Request) -> HTMLResponse:
@@ -305,13 +304,40 @@ def create_app(config: EndpointConfig) -> Starlette:
         exception_handlers={RequestError: refused, HTTPException: http_error, Exception: server_error},
     )
     app.state.pool = pool
+    app.state.connections = counts
     return app
+
+
+def _view_response(answer: Answer) -> Response:
+    if answer.status == 200:
+        return HTMLResponse(answer.body)
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``512M``, ``2G``, ``64K`` (powers of 1,024) or a plain number.
+
+    >>> parse_size("512M"), parse_size("2g"), parse_size("1048576")
+    (536870912, 2147483648, 1048576)
+    """
+    value = text.strip().upper().removesuffix("B").removesuffix("I")
+    scale = {"K": 2**10, "M": 2**20, "G": 2**30}.get(value[-1:], 1)
+    number = value[:-1] if scale > 1 else value
+    try:
+        return round(float(number) * scale)
+    except ValueError as exc:
+        raise AlignkgError(f"not a size: {text!r} (write bytes, or 64K, 512M, 2G)") from exc
 
 
 def check_config(config: EndpointConfig) -> None:
     """Refuse impossible settings and missing graph files before anything starts."""
-    if config.workers < 1 or config.row_cap < 1 or config.max_body < 1 or config.time_limit <= 0:
-        raise AlignkgError("workers, row cap, body limit and time limit must all be positive")
+    numbers = (
+        config.workers, config.row_cap, config.max_body, config.time_limit, config.query_memory,
+        config.cache_bytes, config.client_queries, config.header_timeout, config.body_timeout,
+        config.idle_timeout, config.max_connections, config.client_connections,
+    )  # fmt: skip
+    if min(numbers) <= 0 or (config.memory_ceiling is not None and config.memory_ceiling <= 0):
+        raise AlignkgError("workers, limits, timeouts, caps and memory sizes must all be positive")
     kind, _, rest = config.store.partition(":")
     if kind not in ("memory", "oxigraph", "sparql") or (kind == "sparql" and not rest):
         raise AlignkgError(
@@ -328,14 +354,33 @@ def check_config(config: EndpointConfig) -> None:
             raise AlignkgError(f"graph not found: {path}{hint}")
 
 
+def server_config(config: EndpointConfig, app: Starlette, **options: Any) -> uvicorn.Config:
+    """The uvicorn configuration ``serve`` runs ``app`` with: the connection limits, rate-limited
+    logs, proxy headers from 127.0.0.1 only; ``options`` add or replace uvicorn settings."""
+    counts: ConnectionCounts = app.state.connections
+    settings: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port,
+        "root_path": config.root_path,
+        "proxy_headers": True,
+        "server_header": False,
+        "backlog": config.max_connections,
+        **options,
+    }
+    return uvicorn_config(app, limits=config.connection_limits, counts=counts, **settings)
+
+
+def _open_file_allowance(connections: int) -> None:
+    """Raise this process's open-file limit so ``connections`` sockets fit beside the rest."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+
+
 def serve(config: EndpointConfig) -> None:
     """Run the endpoint until interrupted (Ctrl-C)."""
     check_config(config)
-    uvicorn.run(
-        create_app(config),
-        host=config.host,
-        port=config.port,
-        root_path=config.root_path,
-        proxy_headers=True,
-        server_header=False,
-    )
+    _open_file_allowance(config.max_connections)
+    uvicorn.Server(server_config(config, create_app(config))).run()

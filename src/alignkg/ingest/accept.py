@@ -7,10 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from alignkg.ingest.draft import FILES, read_draft
+from alignkg.ingest.draft import FILES, Draft, read_draft
 from alignkg.model.errors import AlignkgError, DataError, Location
 from alignkg.model.tables import (
     ENTITIES_FILE,
@@ -116,11 +117,37 @@ def accept(
     AlignkgError explains why and ``data_dir`` is not touched. Rows an earlier accept of the same
     source added are replaced, not repeated.
     """
-    from alignkg.builder.build import build  # the build's own checks
     from alignkg.model.files import write_atomically
 
-    folder, data = Path(draft_dir), Path(data_dir)
-    draft = read_draft(folder)
+    folder = Path(draft_dir)
+
+    def confident(kind: str, row: Row) -> str | None:
+        return None if _confident(row, min_confidence) else f"confidence {row.get('confidence')}"
+
+    report, outputs = plan_merge(
+        read_draft(folder), folder, data_dir=data_dir, ontology_path=ontology_path, keep=confident
+    )
+    write_atomically(outputs)
+    report.files = sorted(outputs)
+    return report
+
+
+def plan_merge(
+    draft: Draft,
+    folder: Path,
+    *,
+    data_dir: Path | str,
+    ontology_path: Path | str,
+    keep: Callable[[str, Row], str | None],
+    withdraw: bool = False,
+) -> tuple[AcceptReport, dict[Path, bytes]]:
+    """The three tables of ``data_dir`` with the draft's kept rows merged in, checked by a trial
+    build, as bytes by path (nothing is written). ``keep(kind, row)`` gives None for a row to merge
+    (kind is "entity" or "statement") or why it is left out. ``withdraw`` removes the source and
+    every row of an earlier accept instead. Locations in errors name files in ``folder``."""
+    from alignkg.builder.build import build  # the build's own checks
+
+    data = Path(data_dir)
     sid = draft.source_id
     if not is_valid_id(sid):
         raise AlignkgError(
@@ -136,7 +163,7 @@ def accept(
     problems: list[AlignkgError] = []
     accepted: list[Row] = []
     entities_file = folder / FILES["entities"]
-    for row in draft.entities:
+    for row in [] if withdraw else draft.entities:
         where = Location(entities_file, int(row["_row"]), None)
         if row.get("source") != sid:
             problems.append(
@@ -146,8 +173,9 @@ def accept(
                 )
             )
             continue
-        if not _confident(row, min_confidence):
-            report.skipped.append(f"entity {row['id']} (confidence {row.get('confidence')})")
+        reason = keep("entity", row)
+        if reason is not None:
+            report.skipped.append(f"entity {row['id']} ({reason})")
             continue
         if not row.get("label_en"):
             problems.append(
@@ -174,11 +202,11 @@ def accept(
         raise DataError(problems)
     known = set(existing) | {r["id"] for r in accepted}
     accepted_statements: list[Row] = []
-    for row in draft.statements:
-        if not _confident(row, min_confidence):
+    for row in [] if withdraw else draft.statements:
+        reason = keep("statement", row)
+        if reason is not None:
             report.skipped.append(
-                f"statement {row['subject']} {row['predicate']} {row['object'] or row['value']} "
-                f"(confidence {row.get('confidence')})"
+                f"statement {row['subject']} {row['predicate']} {row['object'] or row['value']} ({reason})"
             )
         elif row["subject"] not in known or (row["object"] and row["object"] not in known):
             report.skipped.append(
@@ -201,7 +229,9 @@ def accept(
     report.statements_replaced = len(statements.rows) - len(kept_statements)
     report.entities_added, report.statements_added = len(accepted), len(accepted_statements)
     merged = {
-        SOURCES_FILE: replace(sources, rows=[r for r in sources.rows if r.get("id") != sid] + [source]),
+        SOURCES_FILE: replace(
+            sources, rows=[r for r in sources.rows if r.get("id") != sid] + ([] if withdraw else [source])
+        ),
         ENTITIES_FILE: replace(
             entities, rows=kept_entities + [{c: r.get(c, "") for c in ENTITY_COLUMNS} for r in accepted]
         ),
@@ -224,6 +254,4 @@ def accept(
             raise AlignkgError(
                 f"the merged data would not build, so {data} was left as it was:\n{message}", Location(folder)
             ) from exc
-    write_atomically(outputs)
-    report.files = sorted(outputs)
-    return report
+    return report, outputs

@@ -34,6 +34,20 @@ TEXT_FILE = "text.txt"
 Row = dict[str, str]
 
 
+@dataclass(frozen=True)
+class DraftSummary:
+    """What a draft reports, counted from its statements: meetings (new or already in data/),
+    the people chairing or attending them, the directives they studied, the candidate priorities,
+    and the draft's rows."""
+
+    meetings: int
+    people: int
+    directives: int
+    priorities: int
+    entities: int
+    statements: int
+
+
 @dataclass
 class Draft:
     """Everything drafted from one input. ``text`` is the text the spans index; ``choices``
@@ -51,6 +65,27 @@ class Draft:
     def source_id(self) -> str:
         """The id of the draft's source."""
         return self.source["id"]
+
+    def summary(self) -> DraftSummary:
+        """The counts a reviewer sees first."""
+
+        def objects(*predicates: str) -> set[str]:
+            return {s["object"] for s in self.statements if s["predicate"] in predicates and s["object"]}
+
+        meetings = {s["subject"] for s in self.statements if s["predicate"] == "ak:convenedBy"}
+        studied = {
+            s["object"]
+            for s in self.statements
+            if s["predicate"] == "ak:implements" and s["subject"] in meetings
+        }
+        return DraftSummary(
+            meetings=len(meetings),
+            people=len(objects("ak:chairedBy", "ak:attendedBy")),
+            directives=len(studied),
+            priorities=len(objects("ak:setsPriority")),
+            entities=len(self.entities),
+            statements=len(self.statements),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The draft as JSON-ready data: ``source``, ``entities`` and ``statements`` with the
@@ -214,9 +249,14 @@ def read_draft(folder: Path | str) -> Draft:
             f"expected exactly one source row, found {len(sources)}", Location(path / FILES["source"])
         )
     text_file = path / TEXT_FILE
+    try:
+        # read as bytes: newline translation would turn "\r\n" into "\n" and shift every span
+        text = text_file.read_bytes().decode("utf-8") if text_file.is_file() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AlignkgError(f"cannot read file as UTF-8: {exc}", Location(text_file)) from exc
     return Draft(
         source=sources[0],
         entities=_read_table(path / FILES["entities"], ENTITY_DRAFT_COLUMNS),
         statements=_read_table(path / FILES["statements"], STATEMENT_DRAFT_COLUMNS),
-        text=text_file.read_text(encoding="utf-8") if text_file.is_file() else "",
+        text=text,
     )

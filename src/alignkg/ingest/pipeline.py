@@ -5,20 +5,44 @@ draft is written, so bad input changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from alignkg.ingest.draft import Draft, write_draft
 from alignkg.ingest.extraction import Extraction, extract
 from alignkg.ingest.gazetteer import Gazetteer, latin_key
 from alignkg.ingest.minutes import add_meeting
-from alignkg.ingest.reader import Document, read_document
+from alignkg.ingest.reader import HTML_SUFFIXES, MARKDOWN_SUFFIXES, Document, read_document
 from alignkg.ingest.rows import Rows, short_hash, slug
 from alignkg.ingest.spans import is_chinese
 from alignkg.model.errors import AlignkgError, DataError, Location
 
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_OUT_DIR = Path("drafts")
+INPUT_SUFFIXES = (*HTML_SUFFIXES, *MARKDOWN_SUFFIXES, ".txt", ".text")
+"""The files of a folder that ``ingest`` reads (others, such as ``*.gold.json``, are passed over)."""
+
+
+def input_files(paths: Iterable[Path | str] | Path | str) -> list[Path]:
+    """The input files named: each file as given, and for each folder the pages and texts
+    directly in it (by suffix, hidden files left out), in name order."""
+    named = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    files: list[Path] = []
+    for path in named:
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.iterdir()
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in INPUT_SUFFIXES
+            )
+            if not inside:
+                raise AlignkgError(
+                    f"folder holds no page or text to read ({', '.join(INPUT_SUFFIXES)})", Location(path)
+                )
+            files += inside
+        else:
+            files.append(path)
+    return files
 
 
 def source_id(extraction: Extraction) -> str:
@@ -108,15 +132,18 @@ def ingest(
     lang: str | None = None,
     data_dir: Path | str | None = DEFAULT_DATA_DIR,
     out_dir: Path | str | None = DEFAULT_OUT_DIR,
+    progress: Callable[[int, int, Path], None] | None = None,
 ) -> list[Draft]:
     """Draft sourced statements from saved articles or readouts, one draft per input.
 
-    ``url``, ``published`` and ``lang`` override what the files say about themselves (give
-    ``url`` only with a single input). Entities are linked against ``data_dir`` (None for no
-    gazetteer). Drafts are written under ``out_dir`` (None to write nothing). Raises
-    AlignkgError (DataError for several inputs) naming each bad file, and then writes nothing.
+    A folder stands for the pages and texts in it (see ``input_files``). ``url``, ``published``
+    and ``lang`` override what the files say about themselves (give ``url`` only with a single
+    input). Entities are linked against ``data_dir`` (None for no gazetteer). Drafts are written
+    under ``out_dir`` (None to write nothing). ``progress(done, total, path)`` is told before each
+    input is read (``done`` inputs read so far) and once when all are. Raises AlignkgError
+    (DataError for several inputs) naming each bad file, and then writes nothing.
     """
-    inputs = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    inputs = input_files(paths)
     if not inputs:
         raise AlignkgError("no input files given")
     if url is not None and len(inputs) > 1:
@@ -124,12 +151,16 @@ def ingest(
     gazetteer = Gazetteer.from_data(data_dir) if data_dir is not None else Gazetteer.empty()
     drafts: list[Draft] = []
     problems: list[AlignkgError] = []
-    for path in inputs:
+    for done, path in enumerate(inputs):
+        if progress is not None:
+            progress(done, len(inputs), path)
         try:
             document = read_document(path, url=url, published=published, lang=lang)
             drafts.append(draft_document(document, gazetteer)[0])
         except AlignkgError as exc:
             problems.append(exc if exc.location else AlignkgError(exc.message, Location(path)))
+    if progress is not None:
+        progress(len(inputs), len(inputs), inputs[-1])
     if len(problems) == 1:
         raise problems[0]
     if problems:

@@ -23,6 +23,10 @@ DEFAULT_DOCS_FILE = DEFAULT_BUILD_DIR / "ontology.html"
 """The ontology documentation page ``alignkg docs`` writes."""
 DEFAULT_REPORT_TITLE = "Alignment report"
 """The alignment report's title unless one is given."""
+DEFAULT_SITE_DIR = DEFAULT_BUILD_DIR / "site"
+"""The folder ``alignkg site`` writes the static site to."""
+DEFAULT_SITE_TITLE = "alignkg: enterprises, people and the directives they follow"
+"""The static site's title unless one is given."""
 
 
 def write_atomically(outputs: dict[Path, bytes]) -> None:

@@ -89,10 +89,17 @@ def resolve_query(query: str) -> NamedQuery:
 
 
 def bind_parameters(named: NamedQuery, params: dict[str, str] | None = None) -> str:
-    """The query text with each parameter bound to an entity id, written into its VALUES block.
+    """The query text with each parameter bound to an entity id.
 
-    Values go into the pattern itself rather than a FILTER, which SPARQL engines can use to
-    narrow the search.
+    The entity's IRI replaces the variable in the pattern itself (its ``VALUES`` block removed),
+    so every engine starts from it: Oxigraph does not carry a ``VALUES`` binding into
+    ``OPTIONAL`` parts, which made parameterised queries scan the whole store. Where the variable
+    is also projected, aliased, used in a sub-query or after the pattern, the IRI goes into the
+    ``VALUES`` block instead.
+
+    >>> named = NamedQuery("q", "", "SELECT ?l WHERE { VALUES ?e { akid:x } ?e rdfs:label ?l }", {"e": "x"})
+    >>> bind_parameters(named, {"e": "li-xiao"})
+    'SELECT ?l WHERE {  <https://w3id.org/alignkg/id/li-xiao> rdfs:label ?l }'
     """
     text = named.text
     for key in params or {}:
@@ -108,10 +115,56 @@ def bind_parameters(named: NamedQuery, params: dict[str, str] | None = None) -> 
                 "run the query through run_query to give a label"
             )
         pattern = re.compile(r"(VALUES\s+\?" + key + r"\s*\{)[^}]*(\})", re.IGNORECASE)
-        iri = entity_iri(bare)
-        text, count = pattern.subn(rf"\g<1> <{iri}> \g<2>", text)
-        if count == 0:
+        if not pattern.search(text):
             raise AlignkgError(f"query {named.name!r} declares parameter {key!r} but has no VALUES ?{key}")
+        iri = entity_iri(bare)
+        inlined = inline_variable(pattern.sub("", text), key, f"<{iri}>")
+        text = inlined if inlined is not None else pattern.sub(rf"\g<1> <{iri}> \g<2>", text)
+    return text
+
+
+# Comments, strings, IRIs, variables, braces and keywords of SPARQL text: enough to find where a
+# variable stands without touching anything inside a string, an IRI or a comment.
+_TOKEN = re.compile(
+    r"(?P<skip>#[^\n]*"
+    r'|"""[\s\S]*?"""'
+    r"|'''[\s\S]*?'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>)"
+    r"|(?P<var>[?$][A-Za-z_]\w*)"
+    r"|(?P<brace>[{}])"
+    r"|(?P<word>[A-Za-z]+)"
+)
+
+
+def inline_variable(text: str, name: str, term: str) -> str | None:
+    """``text`` with the variable ``name`` replaced by ``term`` inside the query pattern, or None
+    where that would change the query: the variable is projected, aliased with ``AS``, used in a
+    sub-query or in the solution modifiers after the pattern.
+
+    >>> inline_variable('SELECT ?x WHERE { ?x ?p "?x" }', "x", "<a>") is None
+    True
+    >>> inline_variable('SELECT ?p WHERE { ?x ?p "?x" } # ?x', "x", "<a>")
+    'SELECT ?p WHERE { <a> ?p "?x" } # ?x'
+    """
+    depth, opened, closed, previous = 0, False, False, ""
+    spans: list[tuple[int, int]] = []
+    for match in _TOKEN.finditer(text):
+        kind, word = match.lastgroup, match.group()
+        if kind == "brace":
+            depth += 1 if word == "{" else -1
+            opened = True
+            closed = closed or depth == 0
+        elif kind == "word" and word.upper() == "SELECT" and opened:
+            return None
+        elif kind == "var" and word[1:] == name:
+            if not opened or closed or previous == "AS":
+                return None
+            spans.append(match.span())
+        previous = word.upper() if kind == "word" else ""
+    for start, end in reversed(spans):
+        text = text[:start] + term + text[end:]
     return text
 
 

@@ -94,14 +94,25 @@ class Store(ABC):
     def __len__(self) -> int:
         """How many quads the store holds."""
 
+    def is_system_graph(self, iri: str) -> bool:
+        """True for a graph the store keeps for itself (a server's schemas), which is not data;
+        ``graphs``, ``stats`` and ``len`` leave such graphs out."""
+        return False
+
     def graphs(self) -> list[URIRef]:
-        """The named graphs, in IRI order."""
+        """The named graphs holding data, in IRI order."""
         rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
-        return sorted(row[0] for row in rows if isinstance(row[0], URIRef))
+        return sorted(
+            row[0] for row in rows if isinstance(row[0], URIRef) and not self.is_system_graph(str(row[0]))
+        )
 
     def stats(self) -> StoreStats:
         """Triples per named graph and entities per class, counted by the store itself."""
-        per_graph = {compact_iri(str(g)): _count(n) for g, n in self.query(_GRAPH_SIZES, name="stats").rows}
+        per_graph = {
+            compact_iri(str(g)): _count(n)
+            for g, n in self.query(_GRAPH_SIZES, name="stats").rows
+            if not self.is_system_graph(str(g))
+        }
         per_class = {compact_iri(str(c)): _count(n) for c, n in self.query(_CLASS_SIZES, name="stats").rows}
         return StoreStats(
             triples=len(self),

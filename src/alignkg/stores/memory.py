@@ -13,7 +13,7 @@ from alignkg.model.files import DEFAULT_GRAPH_FILE
 from alignkg.model.serialize import Format
 from alignkg.model.terms import with_prefixes
 from alignkg.stores.base import Progress, Quad, Store, rdf_format
-from alignkg.stores.result import QueryResult
+from alignkg.stores.result import QueryResult, star_order
 
 _RDFLIB_FORMATS = {
     Format.TRIG: "trig",
@@ -102,4 +102,6 @@ def query_dataset(dataset: Dataset, text: str, *, name: str = "query") -> QueryR
         return QueryResult.from_graph(graph)
     variables = [str(v) for v in (result.vars or [])]
     rows: list[tuple[Node | None, ...]] = [tuple(row) for row in result]  # type: ignore[arg-type]
-    return QueryResult(variables, rows)
+    answer = QueryResult(variables, rows)
+    order = star_order(text)
+    return answer.in_order(order) if order else answer

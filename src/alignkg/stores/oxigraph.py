@@ -18,7 +18,7 @@ from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.serialize import Format
 from alignkg.model.terms import PREFIXES
 from alignkg.stores.base import Progress, Quad, Store, rdf_format
-from alignkg.stores.result import QueryResult
+from alignkg.stores.result import QueryResult, star_order
 
 OX_FORMATS = {
     Format.TRIG: ox.RdfFormat.TRIG,
@@ -162,7 +162,9 @@ class OxigraphStore(Store):
         self._store.extend(quads)
 
     def query(self, text: str, *, name: str = "query") -> QueryResult:
-        return convert_results(self.native_query(text, name=name), self._convert)
+        answer = convert_results(self.native_query(text, name=name), self._convert)
+        order = star_order(text)
+        return answer.in_order(order) if order else answer
 
     def native_query(self, text: str, *, name: str = "query") -> Any:
         """Run SPARQL and return pyoxigraph's own result objects, without conversion."""

@@ -6,16 +6,44 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from alignkg.model.cells import formula_safe
 from alignkg.model.terms import compact_iri
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from alignkg.model.serialize import Format
+
+_LEXICAL = re.compile(
+    r"""\#[^\n]*|<[^<>\s]*>|'{3}.*?'{3}|"{3}.*?"{3}|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"
+      |(?P<star>\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*)|[?$](?P<var>[A-Za-z0-9_\u00b7\u00c0-\uffff]+)""",
+    re.IGNORECASE | re.VERBOSE | re.DOTALL,
+)
+
+
+def star_order(text: str) -> list[str] | None:
+    """For a ``SELECT *`` query, its variables in the order they first appear in the text, so the
+    columns of every store come out the same; None for other queries.
+
+    >>> star_order("SELECT * WHERE { ?meeting dcterms:date ?date ; rdfs:label ?label }  # ?zzz")
+    ['meeting', 'date', 'label']
+    >>> star_order("SELECT ?b ?a WHERE { ?a ?p ?b }") is None
+    True
+    """
+    star, names = False, dict[str, None]()
+    for found in _LEXICAL.finditer(text):
+        if found.group("star") and not names:
+            star = True
+        elif found.group("var"):
+            names.setdefault(found.group("var"))
+    return list(names) if star else None
 
 
 @dataclass
@@ -32,6 +60,34 @@ class QueryResult:
         """The result of a CONSTRUCT or DESCRIBE query: its triples in sorted order."""
         triples: list[tuple[Node | None, ...]] = [tuple(t) for t in sorted(graph)]
         return cls(["subject", "predicate", "object"], triples, graph=graph)
+
+    def in_order(self, variables: list[str]) -> QueryResult:
+        """The same answer with its columns in the order of ``variables`` (those it has), the rest
+        after them in their own order."""
+        if self.graph is not None or self.boolean is not None:
+            return self
+        order = [v for v in variables if v in self.variables]
+        order += [v for v in self.variables if v not in order]
+        if order == self.variables:
+            return self
+        index = [self.variables.index(v) for v in order]
+        return replace(self, variables=order, rows=[tuple(row[i] for i in index) for row in self.rows])
+
+    def to_rdf(self, fmt: Format) -> str:
+        """A CONSTRUCT or DESCRIBE answer as RDF text, the same triples always in the same bytes."""
+        from rdflib import Dataset
+
+        from alignkg.model.serialize import Format, serialize
+
+        if self.graph is None:
+            raise ValueError("only a CONSTRUCT or DESCRIBE answer is a graph")
+        if fmt is Format.NTRIPLES:
+            text = self.graph.serialize(format="nt")
+            return "".join(sorted({line + "\n" for line in text.splitlines() if line.strip()}))
+        dataset = Dataset()
+        for triple in self.graph:
+            dataset.add(triple)
+        return serialize(dataset, fmt).decode("utf-8")
 
     def to_dataframe(self, *, compact: bool = True) -> pd.DataFrame:
         """Rows as a DataFrame; IRIs as ``prefix:local`` when ``compact``, literals as Python values."""
@@ -98,9 +154,6 @@ def _text(term: Node | None, compact: bool) -> str:
     return str(term)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     """A CSV cell that a spreadsheet shows as text: a text value that would start a formula
     (``=HYPERLINK(...)``) gets a leading apostrophe, so it is never run; numbers are left alone.
@@ -111,12 +164,8 @@ def _spreadsheet_safe(term: Node | None, compact: bool) -> str:
     '-5'
     """
     text = _text(term, compact)
-    if (
-        isinstance(term, Literal)
-        and isinstance(term.toPython(), str | Literal)
-        and text.startswith(_FORMULA_START)
-    ):
-        return "'" + text
+    if isinstance(term, Literal) and isinstance(term.toPython(), str | Literal):
+        return formula_safe(text)
     return text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
@@ -13,15 +14,22 @@ from alignkg.model.files import DEFAULT_GRAPH_FILE
 from alignkg.stores.base import Progress, Store
 from alignkg.stores.memory import MemoryStore
 
+if TYPE_CHECKING:
+    from alignkg.stores.credentials import AuthScheme
 
-def open_store(spec: str = "memory", *, graph_store: str | None = None) -> Store:
+
+def open_store(
+    spec: str = "memory", *, graph_store: str | None = None, auth: AuthScheme | str | None = None
+) -> Store:
     """Open a store by its specification.
 
     - ``memory``: rdflib's in-memory Dataset;
     - ``oxigraph``: Oxigraph in memory; ``oxigraph:PATH``: Oxigraph on disk, created if missing
       and reopened without reloading if it exists;
     - ``sparql:URL``: a SPARQL 1.1 endpoint (query URL); ``graph_store`` is its Graph Store
-      Protocol URL, needed to load unless the endpoint is an Oxigraph server (``.../query``).
+      Protocol URL, needed to load unless the endpoint is an Oxigraph server (``.../query``);
+      ``auth`` is the authentication scheme (``auto``, ``basic``, ``digest``, ``bearer``) for the
+      credentials in the URL or the ``ALIGNKG_*`` environment variables.
 
     >>> with open_store("memory") as store:
     ...     len(store)
@@ -37,8 +45,9 @@ def open_store(spec: str = "memory", *, graph_store: str | None = None) -> Store
     if kind == "sparql" and rest:
         from alignkg.stores.sparql import SparqlStore
 
-        return SparqlStore(rest, graph_store=graph_store)
-    raise AlignkgError(f"unknown store {spec!r}; use memory, oxigraph, oxigraph:PATH or sparql:URL")
+        return SparqlStore(rest, graph_store=graph_store, auth_scheme=auth)
+    shown = spec if kind != "sparql" else "sparql:"
+    raise AlignkgError(f"unknown store {shown!r}; use memory, oxigraph, oxigraph:PATH or sparql:URL")
 
 
 def is_persistent(spec: str) -> bool:
@@ -52,13 +61,18 @@ def open_graph(
     *,
     graph_store: str | None = None,
     progress: Progress | None = None,
+    auth: AuthScheme | str | None = None,
 ) -> Store:
     """Open a store to read from: an in-memory store is filled with ``files`` (by default
     ``build/alignkg.trig``); a persistent store is used as it is and takes no files (load them
     with :meth:`Store.load` or ``alignkg load``)."""
     if is_persistent(spec) and files:
-        raise AlignkgError(f"{spec} keeps its own content; load files into it with 'alignkg load'")
-    store = open_store(spec, graph_store=graph_store)
+        from alignkg.stores.credentials import split_userinfo
+
+        kind, _, rest = spec.partition(":")
+        shown = f"sparql:{split_userinfo(rest)[0]}" if kind == "sparql" else spec
+        raise AlignkgError(f"{shown} keeps its own content; load files into it with 'alignkg load'")
+    store = open_store(spec, graph_store=graph_store, auth=auth)
     if not is_persistent(spec):
         try:
             store.load(*(files or [DEFAULT_GRAPH_FILE]), progress=progress)

@@ -54,10 +54,13 @@ def _edges(result: QueryResult, builder: GraphBuilder) -> None:
                 builder.edge(str(s), label, str(o), None, label=label)
             else:
                 name = str(p) if p is not None else result.variables[obj]
-                builder.node(str(s))["attributes"].setdefault(name, []).append(str(o))
+                if isinstance(o, Literal):
+                    builder.literal(builder.node(str(s)), name, o)
+                else:
+                    builder.node(str(s))["attributes"].setdefault(name, []).append(str(o))
         for index, term in enumerate(row):
             if index not in used and isinstance(term, Literal):
-                builder.node(str(s))["attributes"].setdefault(result.variables[index], []).append(str(term))
+                builder.literal(builder.node(str(s)), result.variables[index], term)
 
 
 def _described(graph: nx.MultiDiGraph, base: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -70,6 +73,7 @@ def _described(graph: nx.MultiDiGraph, base: nx.MultiDiGraph) -> nx.MultiDiGraph
                 if data.get(key) == empty[key]:
                     data[key] = known.get(key)
             data["attributes"] = {**known.get("attributes", {}), **data["attributes"]}
+            data["datatypes"] = {**known.get("datatypes", {}), **data.get("datatypes", {})}
     for s, o, key, data in graph.edges(keys=True, data=True):
         if base.has_edge(s, o, key):
             data["sources"] = base.edges[s, o, key]["sources"]

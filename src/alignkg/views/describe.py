@@ -111,7 +111,14 @@ def empty_node(iri: str) -> dict[str, Any]:
         "description": None,
         "sources": [],
         "attributes": {},
+        "datatypes": {},
     }
+
+
+_INTEGER_TYPES = {
+    f"xsd:{t}" for t in ("positiveInteger", "nonNegativeInteger", "negativeInteger", "int", "long")
+}
+"""Derived integer types, recorded as ``xsd:integer`` as Oxigraph keeps them, so every store agrees."""
 
 
 class GraphBuilder:
@@ -149,10 +156,19 @@ class GraphBuilder:
         elif p == DCTERMS.description and isinstance(o, Literal):
             data["description"] = str(o)
         elif isinstance(o, Literal):
-            data["attributes"].setdefault(self.label_of(str(p)), []).append(str(o))
+            self.literal(data, self.label_of(str(p)), o)
         elif isinstance(o, URIRef):
             self.node(str(o))
             self.edge(str(s), str(p), str(o), source)
+
+    @staticmethod
+    def literal(data: dict[str, Any], name: str, value: Literal) -> None:
+        """Add a literal value as the attribute ``name``, remembering its datatype (so exports can
+        write numbers and dates as such)."""
+        data["attributes"].setdefault(name, []).append(str(value))
+        if value.datatype is not None:
+            datatype = compact_iri(str(value.datatype))
+            data["datatypes"][name] = "xsd:integer" if datatype in _INTEGER_TYPES else datatype
 
     def edge(self, s: str, p: str, o: str, source: str | None, label: str | None = None) -> None:
         predicate = compact_iri(p)

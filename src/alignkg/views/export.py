@@ -1,6 +1,12 @@
-"""Exporting the projected network for the tools people use beside Python: GraphML and GEXF (Gephi,
-yEd), Cytoscape JSON, and node and edge CSV tables. Files are written atomically and the same graph
-always gives byte-identical files."""
+"""Exporting the projected network for the tools people use beside Python: GraphML (yEd, Gephi,
+graphology, networkx), GEXF 1.3 (Gephi, graphology), Cytoscape JSON (cytoscape.js and Cytoscape)
+and node and edge CSV tables. Files are written atomically and the same graph always gives
+byte-identical files.
+
+Every edge has its own id (``e0``, ``e1``...), nodes are named by their labels, numbers and dates
+keep their types (from the literals' datatypes), attribute names are XML name tokens, and
+characters XML 1.0 cannot hold (ESC, BEL and the other C0 controls) are dropped from XML files.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ import csv
 import io
 import json
 import re
+import xml.etree.ElementTree as ET
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +46,33 @@ NODE_COLUMNS = ["id", "label", "label_zh", "class", "class_label", "description"
 EDGE_COLUMNS = ["source", "target", "predicate", "label", "provenance"]
 """Edge columns; ``provenance`` is the id of the source stating the fact (``aksrc:...``)."""
 
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_NAME = re.compile(r"[^\w.:-]")
+_INTEGERS = {"integer", "int", "long", "short", "byte", "positiveInteger", "nonNegativeInteger"}
+_INTEGERS |= {"negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort"}
+_REALS = {"decimal", "double", "float"}
+_DATES = {"date", "dateTime"}
+_GRAPHML_TYPES = {
+    "long": "long",
+    "double": "double",
+    "boolean": "boolean",
+    "date": "string",
+    "string": "string",
+}
+_GEXF_TYPES = _GRAPHML_TYPES
+"""Dates are written as ISO 8601 text (``2025-01-09``): GraphML has no date type and GEXF readers
+(networkx among them) do not all read GEXF's."""
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold (C0 controls but tab and newlines,
+    lone surrogates, U+FFFE and U+FFFF).
+
+    >>> xml_text("Baogang\\x1b[31m\\x07 Group")
+    'Baogang[31m Group'
+    """
+    return _NOT_XML.sub("", text)
+
 
 def _plain(key: str, value: Any) -> dict[str, str]:
     """One attribute as flat string attributes: lists joined, mappings spread over ``key:name``."""
@@ -58,7 +92,7 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     attribute per entry (each literal value in ``attributes`` becomes ``value:<property>``, each
     label in ``labels`` ``labels:<language>``); the edge's ``source`` (the id of the source stating
     the fact) becomes ``provenance``, so it cannot be mistaken for the edge's source node. Empty
-    values are left out.
+    values are left out, and so are the ``datatypes``, which :func:`typed_records` applies.
     """
     import networkx as nx  # imported on use: the export formats are listed without it
 
@@ -66,7 +100,8 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for node, data in graph.nodes(data=True):
         attrs: dict[str, str] = {}
         for key, value in data.items():
-            attrs.update(_plain(key, value))
+            if key != "datatypes":
+                attrs.update(_plain(key, value))
         flat.add_node(node, **attrs)
     for u, v, key, data in graph.edges(keys=True, data=True):
         attrs = {}
@@ -76,27 +111,163 @@ def flatten(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return flat
 
 
-def _graphml(flat: nx.MultiDiGraph) -> bytes:
-    import networkx as nx  # imported on use: the export formats are listed without it
+def _typed(text: str, datatype: str | None) -> tuple[str, Any]:
+    """A value's kind (long, double, boolean, date or string) and its Python value."""
+    local = (datatype or "").rpartition(":")[2].rpartition("#")[2]
+    try:
+        if local in _INTEGERS:
+            return "long", int(text)
+        if local in _REALS:
+            return "double", float(text)
+    except ValueError:
+        return "string", text
+    if local == "boolean" and text in ("true", "false", "1", "0"):
+        return "boolean", text in ("true", "1")
+    if local in _DATES:
+        return "date", text
+    return "string", text
 
-    buffer = io.BytesIO()
-    nx.write_graphml(flat, buffer, encoding="utf-8", prettyprint=True)
-    return buffer.getvalue()
+
+Record = tuple[dict[str, Any], dict[str, str]]
+"""Attributes by export name and the kind of each."""
 
 
-def _gexf(flat: nx.MultiDiGraph) -> bytes:
-    import networkx as nx  # imported on use: the export formats are listed without it
+def _record(data: dict[str, Any], plain: dict[str, str]) -> Record:
+    datatypes: dict[str, str] = data.get("datatypes") or {}
+    values: dict[str, Any] = {}
+    kinds: dict[str, str] = {}
+    for key, text in plain.items():
+        name = _NOT_NAME.sub("_", key)
+        datatype = datatypes.get(key.removeprefix("value:")) if key.startswith("value:") else None
+        kind, value = _typed(text, datatype) if "; " not in text else ("string", text)
+        values[name], kinds[name] = value, kind
+    return values, kinds
 
-    buffer = io.BytesIO()
-    nx.write_gexf(flat, buffer, encoding="utf-8", prettyprint=True)
-    # networkx stamps today's date on the file; leave it out so the same graph gives the same bytes
-    return re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue(), count=1)
+
+Nodes = list[tuple[str, dict[str, Any]]]
+Edges = list[tuple[str, str, str, dict[str, Any]]]
 
 
-def _cytoscape(flat: nx.MultiDiGraph) -> bytes:
-    import networkx as nx  # imported on use: the export formats are listed without it
+def typed_records(graph: nx.MultiDiGraph) -> tuple[Nodes, Edges, dict[str, str], dict[str, str]]:
+    """Nodes ``(id, attributes)`` and edges ``(edge id, source, target, attributes)`` with typed
+    values, and the kind of each node and edge attribute (string where nodes disagree)."""
+    flat = flatten(graph)
+    node_kinds: dict[str, str] = {}
+    edge_kinds: dict[str, str] = {}
+    nodes: Nodes = []
+    for node, data in sorted(graph.nodes(data=True), key=lambda item: str(item[0])):
+        values, kinds = _record(data, flat.nodes[node])
+        nodes.append((str(node), values))
+        for name, kind in kinds.items():
+            node_kinds[name] = kind if node_kinds.get(name, kind) == kind else "string"
+    edges: Edges = []
+    ordered = sorted(flat.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    for index, (u, v, _key, data) in enumerate(ordered):
+        values, kinds = _record({}, data)
+        edges.append((f"e{index}", str(u), str(v), values))
+        for name, kind in kinds.items():
+            edge_kinds[name] = kind if edge_kinds.get(name, kind) == kind else "string"
+    for values, kinds in [*((n[-1], node_kinds) for n in nodes), *((e[-1], edge_kinds) for e in edges)]:
+        values.update({k: str(v) for k, v in values.items() if kinds[k] == "string"})
+    return nodes, edges, node_kinds, edge_kinds
 
-    document: dict[str, Any] = nx.cytoscape_data(flat)
+
+def _xml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return xml_text(repr(value) if isinstance(value, float) else str(value))
+
+
+def _xml_bytes(root: ET.Element) -> bytes:
+    ET.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + bytes(ET.tostring(root, encoding="utf-8")) + b"\n"
+
+
+def _graphml(graph: nx.MultiDiGraph) -> bytes:
+    nodes, edges, node_kinds, edge_kinds = typed_records(graph)
+    root = ET.Element(
+        "graphml",
+        {
+            "xmlns": "http://graphml.graphdrawing.org/xmlns",
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:schemaLocation": "http://graphml.graphdrawing.org/xmlns "
+            "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd",
+        },
+    )
+    ids: dict[tuple[str, str], str] = {}
+    for domain, kinds in (("node", node_kinds), ("edge", edge_kinds)):
+        for name, kind in sorted(kinds.items()):
+            ids[domain, name] = key = f"d{len(ids)}"
+            attributes = {"id": key, "for": domain, "attr.name": name, "attr.type": _GRAPHML_TYPES[kind]}
+            ET.SubElement(root, "key", attributes)
+    body = ET.SubElement(root, "graph", {"id": "alignkg", "edgedefault": "directed"})
+    for node, values in nodes:
+        element = ET.SubElement(body, "node", {"id": xml_text(node)})
+        for name, value in sorted(values.items()):
+            ET.SubElement(element, "data", {"key": ids["node", name]}).text = _xml_value(value)
+    for edge, u, v, values in edges:
+        element = ET.SubElement(body, "edge", {"id": edge, "source": xml_text(u), "target": xml_text(v)})
+        for name, value in sorted(values.items()):
+            ET.SubElement(element, "data", {"key": ids["edge", name]}).text = _xml_value(value)
+    return _xml_bytes(root)
+
+
+def _gexf(graph: nx.MultiDiGraph) -> bytes:
+    nodes, edges, node_kinds, edge_kinds = typed_records(graph)
+    root = ET.Element(
+        "gexf",
+        {
+            "xmlns": "http://gexf.net/1.3",
+            "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+            "xsi:schemaLocation": "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd",
+            "version": "1.3",
+        },
+    )
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "creator").text = "alignkg"
+    ET.SubElement(meta, "description").text = xml_text(str(graph.graph.get("shown") or "alignkg graph"))
+    body = ET.SubElement(root, "graph", {"defaultedgetype": "directed", "mode": "static"})
+    ids: dict[tuple[str, str], str] = {}
+    for domain, kinds in (("node", node_kinds), ("edge", edge_kinds)):
+        declared = ET.SubElement(body, "attributes", {"class": domain, "mode": "static"})
+        for name, kind in sorted(kinds.items()):
+            ids[domain, name] = key = str(len(ids))
+            ET.SubElement(declared, "attribute", {"id": key, "title": name, "type": _GEXF_TYPES[kind]})
+    container = ET.SubElement(body, "nodes")
+    for node, values in nodes:
+        label = xml_text(str(values.get("label", node)))
+        _attvalues(
+            ET.SubElement(container, "node", {"id": xml_text(node), "label": label}), values, ids, "node"
+        )
+    container = ET.SubElement(body, "edges")
+    for edge, u, v, values in edges:
+        label = xml_text(str(values.get("label", values.get("predicate", ""))))
+        attributes = {"id": edge, "source": xml_text(u), "target": xml_text(v), "label": label}
+        _attvalues(ET.SubElement(container, "edge", attributes), values, ids, "edge")
+    return _xml_bytes(root)
+
+
+def _attvalues(
+    element: ET.Element, values: dict[str, Any], ids: dict[tuple[str, str], str], domain: str
+) -> None:
+    found = ET.SubElement(element, "attvalues")
+    for name, value in sorted(values.items()):
+        ET.SubElement(found, "attvalue", {"for": ids[domain, name], "value": _xml_value(value)})
+
+
+def _cytoscape(graph: nx.MultiDiGraph) -> bytes:
+    nodes, edges, _, _ = typed_records(graph)
+    elements: dict[str, list[dict[str, Any]]] = {"nodes": [], "edges": []}
+    for node, values in nodes:
+        elements["nodes"].append({"data": {**values, "id": node, "name": str(values.get("label", node))}})
+    for edge, u, v, values in edges:
+        name = f"{u} ({values.get('predicate', 'related')}) {v}"
+        data = {**values, "id": edge, "source": u, "target": v, "name": name}
+        elements["edges"].append({"data": {**data, "interaction": values.get("predicate", "")}})
+    document = {
+        "data": {"name": str(graph.graph.get("shown") or "alignkg graph"), "directed": True},
+        "elements": elements,
+    }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -125,12 +296,11 @@ def export_graph(graph: nx.MultiDiGraph, out: Path | str, *, fmt: ExportFormat) 
     replaced unless every file could be written.
     """
     target = Path(out)
-    flat = flatten(graph)
     outputs: dict[Path, bytes]
     if fmt is ExportFormat.csv:
         if target.exists() and not target.is_dir():
             raise AlignkgError("CSV export needs a folder, not a file", Location(target))
-        nodes, edges = _csv(flat)
+        nodes, edges = _csv(flatten(graph))
         outputs = {target / "nodes.csv": nodes, target / "edges.csv": edges}
     else:
         if target.is_dir():
@@ -140,6 +310,6 @@ def export_graph(graph: nx.MultiDiGraph, out: Path | str, *, fmt: ExportFormat) 
             ExportFormat.gexf: _gexf,
             ExportFormat.cytoscape: _cytoscape,
         }
-        outputs = {target: writer[fmt](flat)}
+        outputs = {target: writer[fmt](graph)}
     write_atomically(outputs)
     return sorted(outputs)
