@@ -171,7 +171,7 @@ def test_cli_chains(fictional_project: Path) -> None:
     assert len(lines) == 5  # header and the four Northwind rows
     unknown = runner.invoke(app, ["chains", "--enterprise", "southwind"])
     assert unknown.exit_code == 1
-    assert "error: no meeting of an enterprise 'southwind'" in unknown.stderr
+    assert "error: no enterprise 'southwind' in the graph" in unknown.stderr
     table = runner.invoke(app, ["chains"])
     assert table.exit_code == 0
     assert "9 chains" in table.stdout
