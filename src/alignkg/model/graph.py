@@ -10,21 +10,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
+from alignkg.model.cells import quote_problems, split_aliases
 from alignkg.model.errors import AlignkgError, DataError
 from alignkg.model.ontology import Ontology
 from alignkg.model.tables import EntityRow, Row, SourceRow, StatementRow, Tables
 from alignkg.model.terms import (
     AK,
     META_GRAPH,
+    OA,
     ONTOLOGY_GRAPH,
+    SCHEMA,
     STATEMENT,
     compact_iri,
     entity_iri,
     expand_curie,
     is_valid_id,
+    selector_iri,
     source_graph_iri,
     source_iri,
 )
@@ -33,6 +37,13 @@ SOURCE_KINDS = {"article": AK.Article, "background": AK.BackgroundKnowledge}
 """Values of the ``kind`` column of sources.csv and the classes they map to."""
 
 LANG_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+TIES = {"item": AK.ItemTie, "meeting": AK.MeetingTie}
+"""Values of the ``tie`` column of statements.csv: how directly the source ties a priority,
+measure or meeting to the directive it implements."""
+
+URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.IGNORECASE)
+"""What the ``url`` column of sources.csv accepts: an absolute web address, nothing to expand."""
 
 
 def _check_date(text: str) -> bool:
@@ -74,7 +85,8 @@ DATATYPES: dict[URIRef, tuple[str, Callable[[str], bool]]] = {
 
 @dataclass
 class BuiltGraph:
-    """The built dataset, with each statement record, entity and source traced back to its table row."""
+    """The built dataset, with each statement record (and the selectors of its quote), entity and
+    source traced back to its table row."""
 
     dataset: Dataset
     origins: dict[URIRef, StatementRow] = field(default_factory=dict)
@@ -195,7 +207,12 @@ def _statement_terms(
         text = getattr(row, column)
         if text and not _check_date(text):
             errors.add(row, column, f"{text!r} is not a date as YYYY-MM-DD")
+    _check_quote(row, errors)
     prop = expand_curie(row.predicate)
+    if row.tie and prop != AK.implements:
+        errors.add(row, "tie", "only an ak:implements statement says how directly it is tied (tie)")
+    elif row.tie and row.tie not in TIES:
+        errors.add(row, "tie", f"unknown tie {row.tie!r}; use one of: {', '.join(TIES)}")
     if prop is None or not ontology.is_property(prop):
         errors.add(row, "predicate", f"unknown predicate {row.predicate!r} (not declared in the ontology)")
         return None
@@ -224,6 +241,11 @@ def _statement_terms(
     return entity_iri(row.subject), prop, obj
 
 
+def _check_quote(row: StatementRow, errors: _Collector) -> None:
+    for column, message in quote_problems(row.quote, row.quote_start, row.quote_end):
+        errors.add(row, column, message)
+
+
 def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
     """Check the tables' integrity and build the dataset; raise DataError listing every problem."""
     errors = _Collector()
@@ -233,8 +255,10 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
     for src in tables.sources:
         if src.kind not in SOURCE_KINDS:
             errors.add(src, "kind", f"unknown kind {src.kind!r}; use one of: {', '.join(SOURCE_KINDS)}")
-        if not src.title:
-            errors.add(src, "title", "source has no title")
+        if not src.title and not src.url:
+            errors.add(src, "title", "source has no title; give the title it states, or its URL")
+        if src.url and not URL.fullmatch(src.url):
+            errors.add(src, "url", f"{src.url!r} is not a web address (http:// or https://, no spaces)")
         if src.issued and not _check_date(src.issued):
             errors.add(src, "issued", f"{src.issued!r} is not a date as YYYY-MM-DD")
         if src.publisher and src.publisher not in entity_ids:
@@ -250,6 +274,9 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
             errors.add(ent, "source", "entity has no source; every fact must name a source id")
         elif ent.source not in source_ids:
             errors.add(ent, "source", f"unknown source {ent.source!r} (not in sources.csv)")
+        for alias, lang in split_aliases(ent.aliases):
+            if lang and not LANG_TAG.fullmatch(lang):
+                errors.add(ent, "aliases", f"bad language tag {lang!r} in alias {alias!r}")
 
     checked: list[tuple[StatementRow, tuple[URIRef, URIRef, Node]]] = []
     seen: dict[URIRef, StatementRow] = {}
@@ -284,15 +311,27 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
         graphs[st.source].add((s, p, o))
         record = statement_iri(s, p, o, st.source)
         built.origins[record] = st
+        if st.quote:
+            built.origins[selector_iri(record, "quote")] = st
+        if st.quote and st.quote_start:
+            built.origins[selector_iri(record, "position")] = st
         _describe_statement(meta, record, st, (s, p, o))
     return built
+
+
+def source_label(src: SourceRow) -> str:
+    """How a source is named: its title, or for a page that states none, its address."""
+    return src.title or f"Untitled page: {src.url}"
 
 
 def _describe_source(meta: Graph, src: SourceRow) -> None:
     iri = source_iri(src.id)
     meta.add((iri, RDF.type, SOURCE_KINDS[src.kind]))
-    meta.add((iri, RDFS.label, Literal(src.title, lang="en")))
-    meta.add((iri, DCTERMS.title, Literal(src.title, lang="en")))
+    meta.add((iri, RDFS.label, Literal(source_label(src), lang="en")))
+    if src.title:
+        meta.add((iri, DCTERMS.title, Literal(src.title, lang="en")))
+    if src.url:
+        meta.add((iri, SCHEMA.url, Literal(src.url, datatype=XSD.anyURI)))
     if src.publisher:
         meta.add((iri, DCTERMS.publisher, entity_iri(src.publisher)))
     if src.issued:
@@ -301,7 +340,7 @@ def _describe_source(meta: Graph, src: SourceRow) -> None:
         meta.add((iri, DCTERMS.description, Literal(src.description, lang="en")))
     graph = source_graph_iri(src.id)
     meta.add((graph, RDF.type, AK.SourceGraph))
-    meta.add((graph, RDFS.label, Literal(f"Facts from: {src.title}", lang="en")))
+    meta.add((graph, RDFS.label, Literal(f"Facts from: {source_label(src)}", lang="en")))
     meta.add((graph, PROV.wasDerivedFrom, iri))
 
 
@@ -314,6 +353,8 @@ def _describe_entity(graph: Graph, ent: EntityRow, cls: URIRef | None) -> None:
         graph.add((iri, RDFS.label, Literal(ent.label_zh, lang="zh")))
     if ent.description:
         graph.add((iri, DCTERMS.description, Literal(ent.description, lang="en")))
+    for alias, lang in split_aliases(ent.aliases):
+        graph.add((iri, SKOS.altLabel, Literal(alias, lang=lang or None)))
 
 
 def _describe_statement(
@@ -334,3 +375,16 @@ def _describe_statement(
         meta.add((record, AK.validFrom, Literal(st.valid_from, datatype=XSD.date)))
     if st.valid_to:
         meta.add((record, AK.validTo, Literal(st.valid_to, datatype=XSD.date)))
+    if st.tie:
+        meta.add((record, AK.tie, TIES[st.tie]))
+    if st.quote:
+        quote = selector_iri(record, "quote")
+        meta.add((record, OA.hasSelector, quote))
+        meta.add((quote, RDF.type, OA.TextQuoteSelector))
+        meta.add((quote, OA.exact, Literal(st.quote)))
+    if st.quote and st.quote_start:
+        position = selector_iri(record, "position")
+        meta.add((record, OA.hasSelector, position))
+        meta.add((position, RDF.type, OA.TextPositionSelector))
+        meta.add((position, OA.start, Literal(int(st.quote_start), datatype=XSD.nonNegativeInteger)))
+        meta.add((position, OA.end, Literal(int(st.quote_end), datatype=XSD.nonNegativeInteger)))
