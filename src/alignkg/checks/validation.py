@@ -159,7 +159,7 @@ class _Tracer:
         shape = res(SH.sourceShape)
         component = res(SH.sourceConstraintComponent)
         severity = SEVERITY_OF.get(res(SH.resultSeverity) or SH.Violation, Severity.violation)
-        prop = path if isinstance(path, URIRef) else None
+        prop = path if isinstance(path, URIRef) else self._first_alternative(path)
         used = self.shapes.value(shape, SH.targetSubjectsOf) if path is None else None
         shown_property = self._path_text(path) if path is not None else self._term(used) if used else ""
         expected, found = self._expected_found(component, shape, focus, path, value)
@@ -177,6 +177,13 @@ class _Tracer:
             found=found,
             check=self._term(shape) if isinstance(shape, URIRef) else self._term(self._owner(shape)),
         )
+
+    def _first_alternative(self, path: Node | None) -> URIRef | None:
+        """The first property of an alternative path (such as a date or a first day), which names
+        the cell a finding about it points at."""
+        alternatives = self.shapes.value(path, SH.alternativePath) if path is not None else None
+        first = next(iter(Collection(self.shapes, alternatives)), None) if alternatives is not None else None
+        return first if isinstance(first, URIRef) else None
 
     def _owner(self, shape: Node | None) -> Node | None:
         owner = self.shapes.value(None, SH.property, shape) if shape is not None else None
