@@ -10,12 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from alignkg.analysis.cascade import directive_cascade
     from alignkg.analysis.chains import alignment_chains
     from alignkg.analysis.metrics import alignment_metrics
     from alignkg.analysis.network import centrality, find_node, shortest_paths
     from alignkg.builder.build import BuildReport, build, build_graph
     from alignkg.checks.findings import Finding, Severity, ValidationError, ValidationReport
     from alignkg.checks.inference import entailments, infer
+    from alignkg.checks.quotes import QuoteReport, verify_quotes
     from alignkg.checks.validation import validate, validate_graph
     from alignkg.endpoint.server import EndpointConfig, create_app, serve
     from alignkg.model.errors import AlignkgError, DataError, Location
@@ -52,6 +54,7 @@ _EXPORTS = {
     "NamedQuery": "alignkg.queries.named",
     "Ontology": "alignkg.model.ontology",
     "QueryResult": "alignkg.stores.result",
+    "QuoteReport": "alignkg.checks.quotes",
     "Report": "alignkg.views.report",
     "Severity": "alignkg.checks.findings",
     "Store": "alignkg.stores.base",
@@ -65,6 +68,7 @@ _EXPORTS = {
     "build_graph": "alignkg.builder.build",
     "centrality": "alignkg.analysis.network",
     "create_app": "alignkg.endpoint.server",
+    "directive_cascade": "alignkg.analysis.cascade",
     "entailments": "alignkg.checks.inference",
     "export_graph": "alignkg.views.export",
     "find_node": "alignkg.analysis.network",
@@ -87,6 +91,7 @@ _EXPORTS = {
     "to_networkx": "alignkg.views.projection",
     "validate": "alignkg.checks.validation",
     "validate_graph": "alignkg.checks.validation",
+    "verify_quotes": "alignkg.checks.quotes",
     "write_docs": "alignkg.views.documentation",
     "write_report": "alignkg.views.report",
     "write_view": "alignkg.views.view",
@@ -105,6 +110,7 @@ __all__ = [
     "NamedQuery",
     "Ontology",
     "QueryResult",
+    "QuoteReport",
     "Report",
     "Severity",
     "Store",
@@ -119,6 +125,7 @@ __all__ = [
     "build_graph",
     "centrality",
     "create_app",
+    "directive_cascade",
     "entailments",
     "export_graph",
     "find_node",
@@ -141,6 +148,7 @@ __all__ = [
     "to_networkx",
     "validate",
     "validate_graph",
+    "verify_quotes",
     "write_docs",
     "write_report",
     "write_view",

@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 
 
-def _number(value: Any, *, percent: bool = False) -> str:
+def number_text(value: Any, *, percent: bool = False) -> str:
+    """A metric as text: ``n/a`` when missing, shares in percent with one decimal."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
     if percent:
@@ -44,7 +45,7 @@ METRIC_LABELS = {
 def format_metrics(metrics: pd.DataFrame) -> list[list[str]]:
     """The metrics as text rows, one per metric and a column per enterprise (shares in percent)."""
     return [
-        [label, *(_number(v, percent=percent) for v in metrics[column])]
+        [label, *(number_text(v, percent=percent) for v in metrics[column])]
         for column, (label, percent) in METRIC_LABELS.items()
     ]
 
