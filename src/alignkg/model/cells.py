@@ -14,7 +14,7 @@ MAX_QUOTE_CHARS = 30
 """A stored quote with Chinese (or Japanese, Korean) characters is at most this many characters."""
 
 _SEPARATORS = re.compile(r"[|;]")
-_LANG_SUFFIX = re.compile(r"@([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)$")
+_LANG_SUFFIX = re.compile(r"@([^\s@|;]+)$")  # checked as a language tag when the graph is built
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
