@@ -63,7 +63,8 @@ def gap_notes(chains: pd.DataFrame, metrics: pd.DataFrame, background: set[str])
         if c["directive_date_basis"] == "occasion end":
             notes.append(
                 f"{c['directive_label']} has no date of its own; its lag to {c['meeting_label']} "
-                f"({c['lag_days']} day{'' if c['lag_days'] == 1 else 's'}) runs from the last day of its occasion, so it is the least it "
+                f"({c['lag_days']} day{'' if c['lag_days'] == 1 else 's'}) runs from the last day of its "
+                "occasion, so it is the least it "
                 "can be."
             )
         dates = sources_of(c["directive_date_sources"], c["meeting_date_sources"])
