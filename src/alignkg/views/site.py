@@ -161,14 +161,6 @@ class SiteRenderer:
         return page.path, html.encode("utf-8")
 
 
-def render_site(data: Dataset | Store, *, title: str = DEFAULT_SITE_TITLE) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (path from the site's root, bytes), in a fixed order."""
-    renderer = SiteRenderer(data, title)
-    yield from renderer.fixed_files()
-    for node in renderer.profiles:
-        yield renderer.profile(node)
-
-
 def write_site(
     data: Dataset | Store,
     out_dir: Path | str = DEFAULT_SITE_DIR,
