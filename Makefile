@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment bench-site
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench-serve: $(DEVSTAMP)
 # on the rdflib and Oxigraph stores (about a minute).
 bench-alignment: $(STAMP)
 	$(BIN)/python bench/alignment_bench.py
+
+# The static site of 1,000 synthetic enterprises (~710k quads): write, rebuild, search (a few minutes).
+bench-site: $(DEVSTAMP)
+	$(BIN)/python bench/site_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
