@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment bench-review js-deps lab
+.PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment bench-review bench-site js-deps lab
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,10 @@ bench-alignment: $(STAMP)
 # Ingest, accept and build times of a first article, and the keys a full review in Chromium takes.
 bench-review: $(DEVSTAMP)
 	$(BIN)/python bench/review_bench.py
+
+# The static site of 1,000 synthetic enterprises (~710k quads): write, rebuild, search (a few minutes).
+bench-site: $(DEVSTAMP)
+	$(BIN)/python bench/site_bench.py
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -206,6 +206,7 @@ def test_same_graph_gives_the_same_bytes_on_every_store(
 ) -> None:
     trig = next(p for p in built.files if p.suffix == ".trig")
     alignkg.write_site(built.dataset, tmp_path / "again")
+    alignkg.write_site(built.dataset, tmp_path / "again", workers=2)  # over the first, in two processes
     with alignkg.open_store("oxigraph") as store:
         store.load(trig)
         alignkg.write_site(store, tmp_path / "oxigraph")
@@ -339,3 +340,18 @@ def test_the_docs_show_the_screenshots_they_name() -> None:
     assert named == ["images/site-entity.png", "images/site-directive.png"]
     for name in named:
         assert (docs / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+
+
+def test_a_rebuild_over_an_older_site_equals_a_fresh_build(
+    built: alignkg.BuildReport, tmp_path: Path
+) -> None:
+    alignkg.write_site(built.dataset, tmp_path / "site")
+    old_page = (tmp_path / "site" / "entity/xi-jinping.html").stat().st_ino
+    changed = alignkg.build_graph().dataset
+    changed.graph(GRAPH["baogang-directives-article"]).add((ID["li-xiao"], SKOS.altLabel, Literal("Xiao Li")))
+    alignkg.write_site(changed, tmp_path / "site", workers=2)
+    alignkg.write_site(changed, tmp_path / "fresh")
+    assert files(tmp_path / "site") == files(tmp_path / "fresh")
+    assert "Also known as: Xiao Li" in text(tmp_path / "site", "entity/li-xiao.html")
+    assert (tmp_path / "site" / "entity/xi-jinping.html").stat().st_ino == old_page  # linked, not rewritten
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "site"]

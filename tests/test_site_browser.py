@@ -220,3 +220,18 @@ def test_hostile_labels_stay_text(tmp_path: Path, open_page: Any, payload: str) 
     assert payload in opened.page.locator("#results").inner_text()
     assert opened.js("document.querySelectorAll('img, iframe, object, embed, svg').length") == 0
     assert opened.clean(), (opened.errors, opened.requests, opened.dialogs)
+
+
+def test_clicking_a_neighbour_opens_its_page(site: Path, open_page: Any) -> None:
+    opened = open_page(site / "entity/meng-fanying.html")
+    point = opened.js(
+        """(() => {
+        const n = window.alignkg.network, box = document.getElementById("network").getBoundingClientRect();
+        const dom = n.canvasToDOM(n.getPosition("akid:post-baogang-chairman"));
+        return [box.left + dom.x, box.top + dom.y];
+        })()"""
+    )
+    opened.page.mouse.click(point[0], point[1])
+    opened.page.wait_for_url("**/entity/post-baogang-chairman.html", timeout=WAIT_MS)
+    assert opened.page.locator("h1").inner_text() == "Chairman of Baogang Group 包钢集团董事长"
+    assert opened.clean()

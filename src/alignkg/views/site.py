@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from rdflib import Dataset
@@ -30,6 +29,7 @@ from alignkg.views.site_lists import listings, months
 from alignkg.views.site_network import Neighbourhoods
 from alignkg.views.site_pages import Pages
 from alignkg.views.site_search import SEARCH_INDEX, search_index_script
+from alignkg.views.site_write import MARKER, Folder, check_target, swap, write_profiles
 from alignkg.views.view import VIS_DIR
 
 CSP = (
@@ -38,9 +38,6 @@ CSP = (
 )
 """The pages' Content-Security-Policy: scripts, styles and images from the site's own files only,
 so no request can leave a page, whatever the data holds."""
-
-MARKER = ".alignkg-site"
-"""A file in every written site, so rebuilding replaces only a folder that alignkg wrote."""
 
 SiteProgress = Callable[[str, int, int], None]
 """Told what is being done, how much of it is done and how much there is."""
@@ -89,126 +86,79 @@ def _asset(name: str) -> bytes:
     return (resources.files("alignkg") / "templates" / "site" / "assets" / name).read_bytes()
 
 
-def render_site(
-    data: Dataset | Store, *, title: str = DEFAULT_SITE_TITLE, progress: SiteProgress | None = None
-) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (path from the site's root, bytes), in a fixed order."""
-    tell = progress or (lambda _what, _done, _total: None)
-    tell("reading the graph", 0, 1)
-    site = read_site_data(data)
-    tell("reading the graph", 1, 1)
-    pages = Pages(site)
-    network = Neighbourhoods(site)
-    entities = site.entities
-    kinds = {e: pages.kind(e) for e in entities}
-    env = _environment()
-    common = {"site_title": title, "csp": CSP}
-    yield MARKER, b"alignkg static site\n"
-    for name in _ASSETS:
-        yield f"assets/{name}", _asset(name)
-    yield "assets/vis-network.min.js", (VIS_DIR / "vis-network.min.js").read_bytes()
-    yield "assets/vis-network.css", (VIS_DIR / "vis-network.css").read_bytes()
-    lists = listings(pages, kinds)
-    counts = {
-        "entities": len(entities),
-        "sources": len(site.sources),
-        "asserted": sum(1 for f in site.facts if not f.inferred),
-        "inferred": sum(1 for f in site.facts if f.inferred),
-    }
-    index = env.get_template("site/index.html")
-    yield (
-        "index.html",
-        _encode(
-            index.render(
-                **common,
-                root="",
-                page_title="Index",
-                listings=lists,
-                months=months(pages, kinds),
-                counts=counts,
-                preview=PREVIEW,
-            )
-        ),
-    )
-    listing_page = env.get_template("site/list.html")
-    for listing in lists:
-        yield (
-            listing.path,
-            _encode(listing_page.render(**common, root="../", page_title=listing.title, listing=listing)),
+class SiteRenderer:
+    """Everything the site's files are rendered from, read from the graph once: the fixed files
+    (assets, index, lists, search) and a profile page for any entity or source."""
+
+    def __init__(self, data: Dataset | Store, title: str) -> None:
+        self.site = read_site_data(data)
+        self.pages = Pages(self.site)
+        self.network = Neighbourhoods(self.site)
+        self.kinds = {e: self.pages.kind(e) for e in self.site.entities}
+        self.env = _environment()
+        self.common = {"site_title": title, "csp": CSP}
+        self.profile_page = self.env.get_template("site/page.html")
+
+    @property
+    def profiles(self) -> list[str]:
+        """The entities and sources that get a page, in the order they are written."""
+        return [*self.site.entities, *self.site.sources]
+
+    def fixed_files(self) -> Iterator[tuple[str, bytes]]:
+        site, pages, env, common = self.site, self.pages, self.env, self.common
+        yield MARKER, b"alignkg static site\n"
+        for name in _ASSETS:
+            yield f"assets/{name}", _asset(name)
+        yield "assets/vis-network.min.js", (VIS_DIR / "vis-network.min.js").read_bytes()
+        yield "assets/vis-network.css", (VIS_DIR / "vis-network.css").read_bytes()
+        lists = listings(pages, self.kinds)
+        counts = {
+            "entities": len(site.entities),
+            "sources": len(site.sources),
+            "asserted": sum(1 for f in site.facts if not f.inferred),
+            "inferred": sum(1 for f in site.facts if f.inferred),
+        }
+        index = env.get_template("site/index.html").render(
+            **common,
+            root="",
+            page_title="Index",
+            listings=lists,
+            months=months(pages, self.kinds),
+            counts=counts,
+            preview=PREVIEW,
         )
-    yield (
-        "search.html",
-        _encode(env.get_template("site/search.html").render(**common, root="", page_title="Search")),
-    )
-    class_of = {e: network.class_label(e) for e in entities}
-    yield SEARCH_INDEX, search_index_script(site, class_of).encode("utf-8")
-    profile = env.get_template("site/page.html")
-    total = len(entities) + len(site.sources)
-    done = 0
-    for entity in entities:
-        page = pages.page(entity)
-        payload, drawn, around = network.payload(entity)
-        yield (
-            page.path,
-            _encode(
-                profile.render(
-                    **common,
-                    root="../",
-                    page_title=_heading(page.title, page.zh),
-                    page=page,
-                    kind_label=kinds[entity],
-                    tables=pages.fact_tables(page),
-                    network=payload,
-                    network_drawn=drawn,
-                    network_total=around,
-                )
-            ),
+        yield "index.html", index.encode("utf-8")
+        listing_page = env.get_template("site/list.html")
+        for listing in lists:
+            html = listing_page.render(**common, root="../", page_title=listing.title, listing=listing)
+            yield listing.path, html.encode("utf-8")
+        search = env.get_template("site/search.html").render(**common, root="", page_title="Search")
+        yield "search.html", search.encode("utf-8")
+        class_of = {e: self.network.class_label(e) for e in site.entities}
+        yield SEARCH_INDEX, search_index_script(site, class_of).encode("utf-8")
+
+    def profile(self, node: str) -> tuple[str, bytes]:
+        """The page of an entity (``akid:...``) or a source (``aksrc:...``) and its path."""
+        pages = self.pages
+        if node in self.kinds:
+            page = pages.page(node)
+            payload, drawn, around = self.network.payload(node)
+            heading, kind = (f"{page.title} {page.zh}" if page.zh else page.title), self.kinds[node]
+        else:
+            page = pages.source_page(node)
+            payload, drawn, around, heading, kind = "", 0, 0, page.title, "source"
+        html = self.profile_page.render(
+            **self.common,
+            root="../",
+            page_title=heading,
+            page=page,
+            kind_label=kind,
+            tables=pages.fact_tables(page),
+            network=payload,
+            network_drawn=drawn,
+            network_total=around,
         )
-        done += 1
-        if done % 250 == 0:
-            tell("writing pages", done, total)
-    for source in site.sources:
-        page = pages.source_page(source)
-        yield (
-            page.path,
-            _encode(
-                profile.render(
-                    **common,
-                    root="../",
-                    page_title=page.title,
-                    page=page,
-                    kind_label="source",
-                    tables=pages.fact_tables(page),
-                    network="",
-                    network_drawn=0,
-                    network_total=0,
-                )
-            ),
-        )
-        done += 1
-        if done % 250 == 0:
-            tell("writing pages", done, total)
-    tell("writing pages", total, total)
-
-
-def _heading(title: str, zh: str) -> str:
-    return f"{title} {zh}" if zh else title
-
-
-def _encode(text: str) -> bytes:
-    return text.encode("utf-8")
-
-
-def _check_target(target: Path) -> None:
-    """Refuse to replace a folder that holds anything but a site alignkg wrote."""
-    if target.exists() and not target.is_dir():
-        raise AlignkgError("the site's output is a file, not a folder", Location(target))
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise AlignkgError(
-            "this folder holds files that are not a site written by alignkg; "
-            "choose another --out or empty it first",
-            Location(target),
-        )
+        return page.path, html.encode("utf-8")
 
 
 def write_site(
@@ -217,35 +167,33 @@ def write_site(
     *,
     title: str = DEFAULT_SITE_TITLE,
     progress: SiteProgress | None = None,
+    workers: int | None = None,
 ) -> SiteSummary:
     """Write the static site of ``data`` to ``out_dir``.
 
     The site is written to a folder beside ``out_dir`` and swapped in only when complete, so a
-    failed build leaves the previous site as it was. A folder that alignkg did not write is
-    never replaced.
+    failed build leaves the previous site as it was; a folder that alignkg did not write is
+    never replaced. Profile pages are shared among ``workers`` processes (by default one per
+    core, at most two, for large sites); the files are the same whatever the number.
     """
+    tell = progress or (lambda _what, _done, _total: None)
     target = Path(out_dir)
-    _check_target(target)
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    stats: dict[str, Any] = {"files": 0, "bytes": 0, "index": 0, "largest": 0, "entities": 0, "sources": 0}
-    made: set[Path] = set()
     try:
-        for name, content in render_site(data, title=title, progress=progress):
-            path = staging / name
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_bytes(content)
-            stats["files"] += 1
-            stats["bytes"] += len(content)
-            if name == SEARCH_INDEX:
-                stats["index"] = len(content)
-            elif name.startswith(("entity/", "source/")):
-                stats["entities" if name.startswith("entity/") else "sources"] += 1
-                stats["largest"] = max(stats["largest"], len(content))
-        _swap(staging, target)
+        tell("reading the graph", 0, 1)
+        renderer = SiteRenderer(data, title)
+        tell("reading the graph", 1, 1)
+        folder = Folder(staging, target if target.is_dir() else None)
+        for name, content in renderer.fixed_files():
+            folder.put(name, content)
+        profiles = renderer.profiles
+        written = write_profiles(renderer.profile, profiles, folder, workers=workers, tell=tell)
+        tell("writing pages", len(profiles), len(profiles))
+        written.merge(folder.written)
+        swap(staging, target)
     except OSError as exc:
         raise AlignkgError(
             f"cannot write the site: {exc.strerror}", Location(exc.filename or target)
@@ -254,20 +202,10 @@ def write_site(
         shutil.rmtree(staging, ignore_errors=True)
     return SiteSummary(
         target,
-        stats["entities"],
-        stats["sources"],
-        stats["files"],
-        stats["bytes"],
-        stats["index"],
-        stats["largest"],
+        written.entities,
+        written.sources,
+        written.files,
+        written.bytes,
+        written.sizes.get(SEARCH_INDEX, 0),
+        written.largest_page,
     )
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Put the new site in place of the old one with two renames, then delete the old one."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
