@@ -225,7 +225,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--enterprises", type=int, default=1400, help="synthetic size, ~713 quads each")
+    parser.add_argument("--enterprises", type=int, default=1400, help="synthetic size, ~734 quads each")
     parser.add_argument("--skip-synthetic", action="store_true")
     parser.add_argument("--attack-seconds", type=float, default=60.0)
     parser.add_argument("--memory-ceiling", default="2G")

@@ -214,13 +214,13 @@ def test_vis_network_draws_every_node_and_edge(
 def test_hover_shows_a_plain_text_tooltip(baogang_page: Path, open_page: Any) -> None:
     opened = open_page(baogang_page)
     text = hover(opened, "akid:meng-fanying")
-    assert text.startswith("Meng Fanying (孟凡英)")
+    assert text.startswith("Meng Fanying (孟繁英)")
     assert "Class: Person" in text
-    assert "Sources: aksrc:baogang-directives-article" in text
+    assert "Sources: aksrc:baogang-directives-article, aksrc:icxsoft-731801845701298176" in text
     assert opened.errors == []
 
 
-@pytest.mark.parametrize("text", ["Meng Fanying", "孟凡英", "meng-fanying"])
+@pytest.mark.parametrize("text", ["Meng Fanying", "孟繁英", "meng-fanying"])
 def test_search_centres_the_node_and_shows_its_statements(
     baogang_page: Path, open_page: Any, text: str
 ) -> None:
@@ -230,7 +230,7 @@ def test_search_centres_the_node_and_shows_its_statements(
     assert opened.js("window.alignkg.network.getSelectedNodes()") == ["akid:meng-fanying"]
     details = opened.page.locator("#details").inner_text()
     assert "statements" in details
-    assert "Meng Fanying (孟凡英) — holds — " in details
+    assert "Meng Fanying (孟繁英) — holds — " in details
     assert "Baogang Group Aligns Operations with National Directives" in details  # the source's title
     assert opened.page.locator("#details .evidence").count() > 0
     assert opened.errors == [] and opened.requests == []

@@ -36,60 +36,66 @@ def fictional_metrics(fictional: alignkg.BuiltGraph) -> dict[str, dict[str, obje
 # --------------------------------------------------------------------------- shipped data
 
 
-def test_shipped_chains_list_both_directives_the_meeting_the_lags_and_the_priorities(
-    built: alignkg.BuildReport,
-) -> None:
+def test_shipped_chains_of_the_first_article(built: alignkg.BuildReport) -> None:
     chains = alignkg.alignment_chains(built.dataset)
-    assert set(chains["enterprise"]) == {"akid:baogang-group"}
-    assert set(chains["meeting"]) == {"akid:meeting-baogang-2025-01-09"}
-    assert set(chains["meeting_date"]) == {"2025-01-09"}
-    lags = dict(zip(chains["directive"], chains["lag_days"], strict=True))
-    assert lags == {"akid:directive-xi-ccdi-address": 3, "akid:directive-xi-dingri-earthquake": 2}
-    assert set(chains["directive_date"]) == {"2025-01-06", "2025-01-07"}
-    assert set(chains["issuer"]) == {"Xi Jinping"}
-    # 2 directives x 3 priorities, each priority stated to serve both directives
-    assert len(chains) == 6
-    assert set(chains["priority"]) == PRIORITIES
-    assert chains["serves_directive"].all()
-    safety = chains[chains["priority"] == "akid:priority-safety-risk"].iloc[0]
+    first = chains[chains["meeting"] == "akid:meeting-baogang-2025-01-09"]
+    assert set(first["meeting_date"]) == {"2025-01-09"}
+    lags = dict(zip(first["directive"], first["lag_days"], strict=True))
+    # the CCDI session ran 6-8 January 2025 and no page held says which day Xi spoke: the lag runs from
+    # the last day; no page held dates the Dingri earthquake or Xi's guidance on it, so that lag is unknown
+    assert lags["akid:directive-xi-ccdi-address"] == 1
+    assert pd.isna(lags["akid:directive-xi-dingri-earthquake"])
+    address = first[first["directive"] == "akid:directive-xi-ccdi-address"].iloc[0]
+    assert (address["directive_date"], address["directive_date_basis"]) == ("2025-01-08", "occasion end")
+    assert address["directive_date_sources"] == "aksrc:chinastsi-ccdi-fourth-plenary"
+    # 2 directives x 3 priorities, each tied to the directives only through the meeting as a whole
+    assert len(first) == 6
+    assert set(first["priority"]) == PRIORITIES
+    assert set(first["serves_tie"]) == {"meeting"} and not first["serves_directive"].any()
+    safety = first[first["priority"] == "akid:priority-safety-risk"].iloc[0]
     assert (
         safety["measures"]
         == "Put stringent safety protocols in place; Review potential risks comprehensively"
     )
-    # the lags rest on background dates, the links on the article
-    assert set(chains["directive_date_sources"]) == {
-        "aksrc:bg-ccdi-fourth-plenary",
-        "aksrc:bg-dingri-earthquake",
-    }
     for column in ("implements_sources", "meeting_date_sources", "priority_sources", "serves_sources"):
-        assert set(chains[column]) == {"aksrc:baogang-directives-article"}, column
+        assert set(first[column]) == {"aksrc:baogang-directives-article"}, column
+
+
+def test_shipped_chains_cover_both_enterprises_with_real_lags(built: alignkg.BuildReport) -> None:
+    chains = alignkg.alignment_chains(built.dataset)
+    assert set(chains["enterprise"]) == {"akid:baogang-group", "akid:china-northern-rare-earth"}
+    pairs = chains.drop_duplicates(["directive", "meeting"])
+    lags = {(d, m): int(n) for d, m, n in pairs[["directive", "meeting", "lag_days"]].dropna().values}
+    assert lags[("akid:directive-xi-trump-call", "akid:meeting-baogang-2025-06-09-standing")] == 4
+    assert lags[("akid:directive-xi-cewc-2024-speech", "akid:meeting-baogang-2024-12-20")] == 8
+    assert len(lags) == 10
+    # every lag's two dates rest on a source that states them
+    dated = pairs.dropna(subset=["lag_days"])
+    assert (dated["directive_date_sources"] != "").all() and (dated["meeting_date_sources"] != "").all()
 
 
 def test_shipped_metrics(built: alignkg.BuildReport) -> None:
     frame = alignkg.alignment_metrics(built.dataset)
     rows = {row["enterprise"]: row for row in frame.to_dict("records")}
     baogang = rows["akid:baogang-group"]
-    assert baogang["meetings"] == 1  # the subsidiary's meeting belongs to the subsidiary
-    assert baogang["directives_followed"] == 2
-    assert baogang["median_lag_days"] == 2.5  # median(3, 2)
-    assert (baogang["priorities"], baogang["priorities_tracing"], baogang["priority_trace_share"]) == (
-        3,
-        3,
-        1.0,
-    )
-    # links: 2 implements + 3 sets priority + 6 priority serves directive + 9 measures = 20, none background
-    assert (baogang["links"], baogang["background_links"], baogang["background_link_share"]) == (20, 0, 0.0)
-    assert (baogang["lags"], baogang["background_lags"], baogang["background_lag_share"]) == (2, 2, 1.0)
     northern = rows["akid:china-northern-rare-earth"]
-    assert (northern["meetings"], northern["directives_followed"]) == (1, 0)
+    assert (baogang["meetings"], northern["meetings"]) == (18, 8)  # the Huamei unit's meeting is Northern's
+    assert baogang["median_lag_days"] == 6.0  # median of 1 2 3 3 4 8 8 9 9 10
+    assert baogang["lags"] == 10 and northern["lags"] == 0
     assert math.isnan(northern["median_lag_days"])
+    assert (baogang["background_links"], baogang["background_lags"]) == (0, 0)
+    for ent in (baogang, northern):
+        assert (
+            ent["priorities_stated"] + ent["priorities_meeting_wide"] <= ent["priorities_at_studying_meeting"]
+        )
+        assert ent["priorities_at_studying_meeting"] <= ent["priorities"]
 
 
 def test_chains_filter_by_enterprise(built: alignkg.BuildReport) -> None:
-    assert len(alignkg.alignment_chains(built.dataset, enterprise="baogang-group")) == 6
-    assert alignkg.alignment_chains(built.dataset, enterprise="akid:china-northern-rare-earth").empty
-    assert len(alignkg.alignment_chains(built.dataset, enterprise="Baogang Group")) == 6
-    assert len(alignkg.alignment_chains(built.dataset, enterprise="包钢集团")) == 6
+    northern = alignkg.alignment_chains(built.dataset, enterprise="akid:china-northern-rare-earth")
+    assert set(northern["enterprise"]) == {"akid:china-northern-rare-earth"} and len(northern) > 0
+    by_label = alignkg.alignment_chains(built.dataset, enterprise="China Northern Rare Earth Group")
+    assert len(by_label) == len(northern)
     with pytest.raises(
         alignkg.AlignkgError,
         match=r"no enterprise 'baogang' in the graph; did you mean Baogang Group \(akid:baogang-group\)",
@@ -109,7 +115,9 @@ def test_chains_filter_by_enterprise(built: alignkg.BuildReport) -> None:
 #     sets P3 (serves D2 by background only; M4)
 #   directives followed {D1, D2}                                                     = 2
 #   median lag of [4, 19, 10] = sorted [4, 10, 19] -> middle                         = 10
-#   priorities {P1, P2, P3}; tracing to a national directive {P1, P3}        share   = 2/3
+#   meetings citing a national directive {nw-1, nw-2}                          share   = 1
+#   priorities {P1, P2, P3}; a source ties to a national directive {P1, P3}    share   = 2/3
+#   (no tie marked, so each counts as tied to the item); at a studying meeting  share   = 3/3
 #   links: implements nw-1>D1, nw-2>D1, nw-2>D2(bg)                                  = 3
 #          sets priority nw-1>P1, nw-1>P2, nw-2>P3                                   = 3
 #          serves P1>D1 (article and background: not background-only), P3>D2(bg)     = 2
@@ -124,7 +132,8 @@ def test_chains_filter_by_enterprise(built: alignkg.BuildReport) -> None:
 #   meeting-eb-2 2030-04-15 (date from background) implements D3               lag   = 14
 #   directives followed {D3, D4}                                                     = 2
 #   median lag of [2, 14] = (2 + 14) / 2                                             = 8
-#   priorities {P4, P5}; tracing {P4}                                         share   = 1/2
+#   meetings citing a national directive {eb-1, eb-2}                          share   = 1
+#   priorities {P4, P5}; tied {P4}                                              share   = 1/2
 #   links: implements eb-1>D3, eb-1>D4, eb-2>D3 = 3; sets eb-1>P4, eb-1>P5 = 2;
 #          serves P4>D3 = 1; measures P4>M5, P4>M6(bg), P5>M7 = 3;  total 9, bg 1 share   = 1/9
 #   lags 2, using a background date 1 (eb-2's date)                           share   = 1/2
@@ -134,9 +143,14 @@ EXPECTED = {
         "meetings": 2,
         "directives_followed": 2,
         "median_lag_days": 10.0,
+        "meetings_citing_directive": 2,
+        "meeting_directive_share": 1.0,
         "priorities": 3,
-        "priorities_tracing": 2,
-        "priority_trace_share": 2 / 3,
+        "priorities_stated": 2,
+        "priority_stated_share": 2 / 3,
+        "priorities_meeting_wide": 0,
+        "priorities_at_studying_meeting": 3,
+        "priority_at_studying_meeting_share": 1.0,
         "links": 12,
         "background_links": 2,
         "background_link_share": 2 / 12,
@@ -148,9 +162,14 @@ EXPECTED = {
         "meetings": 2,
         "directives_followed": 2,
         "median_lag_days": 8.0,
+        "meetings_citing_directive": 2,
+        "meeting_directive_share": 1.0,
         "priorities": 2,
-        "priorities_tracing": 1,
-        "priority_trace_share": 1 / 2,
+        "priorities_stated": 1,
+        "priority_stated_share": 1 / 2,
+        "priorities_meeting_wide": 0,
+        "priorities_at_studying_meeting": 2,
+        "priority_at_studying_meeting_share": 1.0,
         "links": 9,
         "background_links": 1,
         "background_link_share": 1 / 9,

@@ -63,11 +63,16 @@ def test_cytoscape_json_keeps_edge_source_nodes_apart_from_provenance(
     nodes, edges = document["elements"]["nodes"], document["elements"]["edges"]
     assert len(nodes) == network.number_of_nodes() and len(edges) == network.number_of_edges()
     issued = [e["data"] for e in edges if e["data"]["predicate"] == "ak:issuedBy"]
-    assert {(d["source"], d["target"]) for d in issued} == {
+    first_article = {
+        (d["source"], d["target"]) for d in issued if d["provenance"] == "aksrc:baogang-directives-article"
+    }
+    assert first_article == {
         ("akid:directive-xi-ccdi-address", "akid:xi-jinping"),
         ("akid:directive-xi-dingri-earthquake", "akid:xi-jinping"),
     }
-    assert {d["provenance"] for d in issued} == {"aksrc:baogang-directives-article"}
+    assert ("akid:directive-eight-point-regulation", "akid:communist-party-of-china") in {
+        (d["source"], d["target"]) for d in issued
+    }
 
 
 def test_csv_tables(network: nx.MultiDiGraph, tmp_path: Path) -> None:
@@ -78,9 +83,9 @@ def test_csv_tables(network: nx.MultiDiGraph, tmp_path: Path) -> None:
     with (tmp_path / "tables" / "edges.csv").open(encoding="utf-8", newline="") as handle:
         edges = list(csv.DictReader(handle))
     assert len(nodes) == network.number_of_nodes() and len(edges) == network.number_of_edges()
-    quake = next(n for n in nodes if n["id"] == "akid:dingri-earthquake-2025")
-    assert quake["value:magnitude"] == "6.8"
-    assert quake["sources"] == "aksrc:baogang-directives-article; aksrc:bg-dingri-earthquake"
+    plenary = next(n for n in nodes if n["id"] == "akid:ccdi-20th-fourth-plenary")
+    assert (plenary["value:start date"], plenary["value:end date"]) == ("2025-01-06", "2025-01-08")
+    assert plenary["sources"] == "aksrc:chinastsi-ccdi-fourth-plenary"
     assert list(edges[0]) == ["source", "target", "predicate", "label", "provenance"]
 
 
@@ -125,11 +130,20 @@ def test_cli_export_each_format(project: Path) -> None:
 def test_cli_export_one_source(project: Path) -> None:
     assert runner.invoke(app, ["build"]).exit_code == 0
     result = runner.invoke(
-        app, ["export", "--format", "graphml", "--out", "quake.graphml", "--source", "bg-dingri-earthquake"]
+        app,
+        [
+            "export",
+            "--format",
+            "graphml",
+            "--out",
+            "ccdi.graphml",
+            "--source",
+            "chinastsi-ccdi-fourth-plenary",
+        ],
     )
     assert result.exit_code == 0, result.output
-    back = nx.read_graphml(project / "quake.graphml")
-    assert "akid:shigatse" in back and "akid:baogang-group" not in back
+    back = nx.read_graphml(project / "ccdi.graphml")
+    assert "akid:ccdi-20th-fourth-plenary" in back and "akid:baogang-group" not in back
 
 
 def test_cli_export_errors(project: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from alignkg.ingest import Gazetteer, extract, read_document
 from alignkg.ingest.extraction import Extraction
+from alignkg.ingest.gazetteer import Link
 from alignkg.ingest.script import to_simplified
 from alignkg.model.errors import AlignkgError
 
@@ -223,6 +224,8 @@ def test_points_after_cues_are_candidates(tmp_path: Path) -> None:
 def test_chinese_and_pinyin_names_link_to_one_person() -> None:
     gazetteer = Gazetteer.from_data(ROOT / "data")
     assert gazetteer.person("孟凡英").id == gazetteer.person("Meng Fanying").id == "meng-fanying"
+    # the Chinese name a source states is an skos:altLabel statement, which links by label
+    assert gazetteer.person("孟繁英") == Link("meng-fanying", "label")
     assert gazetteer.person("李曉").id == "li-xiao"  # by the pinyin of the English-only label
 
 
@@ -231,12 +234,15 @@ def test_near_matches_are_choices_never_links() -> None:
     assert link.id is None and [c.id for c in link.choices] == ["meng-fanying"]
 
 
-def test_aliases_column_is_read_when_present(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "cell", ["Aster Tin@en|阿斯特锡业", "Aster Tin;阿斯特锡业"]
+)  # "|" now, ";" as before
+def test_aliases_column_is_read_when_present(tmp_path: Path, cell: str) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "entities.csv").write_text(
         "id,class,label_en,label_zh,description,source,aliases\n"
-        "aster-tin,ak:Enterprise,Aster Tin Group,阿斯特锡业集团,,s,Aster Tin;阿斯特锡业\n",
+        f"aster-tin,ak:Enterprise,Aster Tin Group,阿斯特锡业集团,,s,{cell}\n",
         encoding="utf-8",
     )
     (data / "statements.csv").write_text("subject,predicate,object,value\n", encoding="utf-8")

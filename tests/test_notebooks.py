@@ -153,15 +153,21 @@ def test_explore_lists_every_shipped_query() -> None:
 
 
 @pytest.mark.notebook
-def test_explore_shows_lags_of_three_and_two_days() -> None:
+def test_explore_shows_the_lags_of_the_dated_directives() -> None:
     lag = cell(execute(EXPLORE).notebook, "lag")
     text = output_text(lag)
-    assert "came 3 days after Xi Jinping's address to the 20th CCDI (2025-01-06)" in text
-    assert "came 2 days after Xi Jinping's guidance on the Dingri earthquake response (2025-01-07)" in text
+    assert (
+        "The meeting of 2025-01-09 came 1 day after Xi Jinping's address to the 20th CCDI "
+        "(2025-01-08, the last day of its occasion)."
+    ) in text
+    assert (
+        "The meeting of 2025-06-09 came 4 days after Xi Jinping's phone call with Donald Trump (2025-06-05)."
+        in text
+    )
+    assert "Dingri" not in text  # no page held dates the earthquake or Xi's guidance on it
     table = output_text(lag, "text/html")
-    assert "<th>lagDays</th>" in table
-    assert "<td>3</td>" in table
-    assert "<td>2</td>" in table
+    assert "<th>lagDays</th>" in table and "<th>basis</th>" in table
+    assert "<td>10</td>" in table
 
 
 @pytest.mark.notebook
@@ -206,25 +212,27 @@ def test_alignment_and_extend_notebooks_exist() -> None:
 
 
 @pytest.mark.notebook
-def test_alignment_lists_both_directives_their_lags_and_the_three_priorities() -> None:
+def test_alignment_lists_the_dated_chains_and_how_their_priorities_are_tied() -> None:
     text = output_text(cell(execute(ALIGNMENT).notebook, "chains"))
+    assert "over 21 meetings that studied a directive, of 2 enterprises" in text
     meeting = "Baogang Party Standing Committee meeting of 9 January 2025 (2025-01-09)"
-    priorities = "; ".join(PRIORITY_LABELS)
-    address = "Xi Jinping's address to the 20th CCDI (2025-01-06)"
-    assert f"{address} -> {meeting}: lag 3 days; priorities: {priorities}" in text
-    guidance = "Xi Jinping's guidance on the Dingri earthquake response (2025-01-07)"
-    assert f"{guidance} -> {meeting}: lag 2 days; priorities: {priorities}" in text
+    address = "Xi Jinping's address to the 20th CCDI (2025-01-08, the last day of its occasion)"
+    assert f"{address} -> {meeting}: lag 1 days; priorities tied: meeting" in text
+    cewc = "Xi Jinping's speech at the Central Economic Work Conference of December 2024"
+    assert f"{cewc} (2024-12-12, the last day of its occasion) -> " in text
+    assert "Dingri" not in text  # an undated directive has no lag to print
 
 
 @pytest.mark.notebook
 def test_alignment_prints_the_metrics_with_their_counts() -> None:
     text = output_text(cell(execute(ALIGNMENT).notebook, "metrics"))
     for line in (
-        "directives followed: 2",
-        "median lag: 2.5 days over 2 lags",
-        "priorities tracing to a national directive: 3 of 3",
-        "links resting only on background knowledge: 0 of 20",
-        "lags using a background date: 2 of 2",
+        "meetings: 18, of which citing a central directive: 16",
+        "directives followed: 25",
+        "median lag: 6.0 days over 10 lags",
+        "priorities stated to serve a directive: 9 of 47",
+        "priorities at a meeting that studied a directive: 43 of 47",
+        "links resting only on background knowledge: 0 of 135",
     ):
         assert line in text
 
@@ -236,21 +244,28 @@ def test_alignment_draws_its_plots_and_labels_the_comparison_fictional() -> None
         outputs = cell(notebook, cell_id).get("outputs", [])
         assert any("image/png" in o.get("data", {}) for o in outputs), cell_id
     assert "Northwind Steel Group (fictional)" in output_text(cell(notebook, "compare"))
-    assert "uses dates from background knowledge" in output_text(cell(notebook, "gaps"))
-    assert "The address to the commission is Xi's." in output_text(cell(notebook, "paths"))
+    assert "runs from the last day of its occasion" in output_text(cell(notebook, "gaps"))
+    cascade = output_text(cell(notebook, "cascade"))
+    assert "2. China Northern Rare Earth Group: 2025-12-16, 264 days after Baogang Group" in cascade
+    paths = output_text(cell(notebook, "paths"))
+    assert "shortest paths of 3 steps each" in paths and "Xi Jinping" in paths
+    assert "NaN" not in paths  # every step found its evidence
 
 
 @pytest.mark.notebook
 def test_extend_validates_rebuilds_and_shows_the_new_chain() -> None:
     notebook = execute(EXTEND).notebook
-    assert "enterprises: ['Baogang Group']" in output_text(cell(notebook, "before"))
-    assert "0 violations" in output_text(cell(notebook, "validate"))
-    assert "enterprises: ['Baogang Group', 'Example Steel Company (fictional)']" in output_text(
-        cell(notebook, "build")
+    assert "enterprises: ['Baogang Group', 'China Northern Rare Earth Group']" in output_text(
+        cell(notebook, "before")
     )
+    validate = output_text(cell(notebook, "validate"))
+    assert "quotes from fictional-example-note: all found where stated" in validate
+    assert "0 violations" in validate
+    three = "['Baogang Group', 'China Northern Rare Earth Group', 'Example Steel Company (fictional)']"
+    assert f"enterprises: {three}" in output_text(cell(notebook, "build"))
     new_chain = output_text(cell(notebook, "new-chain"))
     assert "new chain: Example directive on plant safety (fictional) (2025-01-13)" in new_chain
-    assert "lag 7 days, priority 'Safer blast furnaces (fictional)'" in new_chain
+    assert "lag 7 days, priority 'Safer blast furnaces (fictional)' (item)" in new_chain
     assert "Example Steel Company (fictional)" in output_text(cell(notebook, "metrics"))
     assert "the report shows the new enterprise: True" in output_text(cell(notebook, "report"))
     removed = re.search(r"removed (\S+)", output_text(cell(notebook, "cleanup")))

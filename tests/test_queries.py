@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,27 @@ def test_golden_answer(built: alignkg.BuildReport, name: str) -> None:
     assert result.to_csv() == expected.replace("\r\n", "\n").replace("\n", "\r\n")
 
 
-def test_lags_are_three_and_two_days(built: alignkg.BuildReport) -> None:
+def test_lags_run_from_a_stated_date_or_the_last_day_of_the_occasion(built: alignkg.BuildReport) -> None:
     frame = alignkg.query(built.dataset, "directive-lag")
-    assert dict(zip(frame["directive"], frame["lagDays"], strict=True)) == {
-        "Xi Jinping's address to the 20th CCDI": 3,
-        "Xi Jinping's guidance on the Dingri earthquake response": 2,
-    }
+    lags = {(d, m): (int(n), b) for d, m, n, b in frame[["directive", "meeting", "lagDays", "basis"]].values}
+    # the CCDI session ran 6-8 January 2025; no page held says which day Xi spoke: the lag runs from the 8th
+    assert lags[
+        (
+            "Xi Jinping's address to the 20th CCDI",
+            "Baogang Party Standing Committee meeting of 9 January 2025",
+        )
+    ] == (
+        1,
+        "occasion end",
+    )
+    call = (
+        "Xi Jinping's phone call with Donald Trump",
+        "Baogang Party Standing Committee and Party-building leadership group meeting of 9 June 2025",
+    )
+    assert lags[call] == (4, "directive")
+    # no page held dates the Dingri earthquake or Xi's guidance on it, so that lag is unknown, not guessed
+    assert "Xi Jinping's guidance on the Dingri earthquake response" not in set(frame["directive"])
+    assert len(frame) == 10
 
 
 def test_parameter_is_bound_into_values(built: alignkg.BuildReport) -> None:
@@ -72,11 +88,18 @@ def test_json_is_w3c_sparql_results(built: alignkg.BuildReport) -> None:
     import json
 
     document = json.loads(alignkg.run_query(built.dataset, "directive-lag").to_json())
-    assert document["head"]["vars"] == ["directive", "directiveDate", "meeting", "meetingDate", "lagDays"]
+    assert document["head"]["vars"] == [
+        "directive",
+        "directiveDate",
+        "basis",
+        "meeting",
+        "meetingDate",
+        "lagDays",
+    ]
     first = document["results"]["bindings"][0]
     assert first["directive"] == {
         "type": "literal",
-        "value": "Xi Jinping's address to the 20th CCDI",
+        "value": "Xi Jinping's message to the U.S.-China Business Council",
         "xml:lang": "en",
     }
     assert first["directiveDate"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
@@ -95,3 +118,30 @@ def test_markdown_escapes_pipes() -> None:
 
     table = alignkg.QueryResult(["x"], [(Literal("a|b"),)]).to_markdown()
     assert "a\\|b" in table
+
+
+def test_sparql_returns_the_quote_and_its_offsets(built: alignkg.BuildReport) -> None:
+    frame = alignkg.query(built.dataset, "quotes", {"entity": "liu-peixun"})
+    deputy = frame[frame["object"] == "Deputy General Manager of Baogang Group"]
+    assert set(deputy["quote"]) == {
+        "Liu has been the Deputy General Manager of Boagang Group",
+        "and a deputy GM of Baogang Group",
+    }
+    for quote, start, end in deputy[["quote", "start", "end"]].values:
+        assert int(end) - int(start) == len(quote)
+
+
+def test_both_enterprises_studied_the_eight_point_regulation_264_days_apart(
+    built: alignkg.BuildReport,
+) -> None:
+    frame = alignkg.query(built.dataset, "shared-directives")
+    assert frame.to_dict("records") == [
+        {
+            "directive": "The Central Eight-point Regulation",
+            "first": "Baogang Group",
+            "firstDate": dt.date(2025, 3, 27),
+            "second": "China Northern Rare Earth Group",
+            "secondDate": dt.date(2025, 12, 16),
+            "gapDays": 264,
+        }
+    ]

@@ -43,17 +43,41 @@ def test_report_shows_profile_chains_metrics_and_recommendations(shipped_report:
         "Xi Jinping&#39;s address to the 20th CCDI",
         "Xi Jinping&#39;s guidance on the Dingri earthquake response",
         "2025-01-09",
+        "China Northern Rare Earth Group",
+        "Liu Peixun",
+        "Deputy General Manager of Baogang Group",
         "Translating national directives into corporate action",
         "Strengthening Party discipline and anti-corruption",
         "Enhancing safety and risk mitigation",
         "Diversified supply chains that rely less on Chinese producers",
-        "Share of priorities tracing to a national directive",
+        "Share of priorities stated to serve a directive",
+        "Share of priorities at a meeting that studied a directive",
+        "Share of meetings that cite a central directive",
     ):
         assert text in page, text
-    lags = re.findall(r'<td class="num">(\d+)</td><td>[^<]*</td><td>(stated|not stated)', page)
-    assert sorted({lag for lag, _ in lags}) == ["2", "3"]
-    assert '<td>Median lag, days</td><td class="num">2.5</td>' in page
-    assert '<td>Share of lags using a background date</td><td class="num">100.0%</td>' in page
+    serves = re.findall(
+        r'<td class="num">\d*</td><td>[^<]*</td><td>(stated|not stated|meeting as a whole)</td>', page
+    )
+    assert set(serves) == {"stated", "not stated", "meeting as a whole"}
+    assert '<td>Median lag, days</td><td class="num">6</td><td class="num">n/a</td>' in page
+    assert '<td>Share of lags using a background date</td><td class="num">0.0%</td>' in page
+
+
+def test_report_shows_the_cascade_of_each_directive(shipped_report: alignkg.Report) -> None:
+    page = shipped_report.html
+    section = page.split('<h2 id="cascades">', 1)[1].split('<h2 id="metrics">', 1)[0]
+    assert "<h3>The Central Eight-point Regulation</h3>" in section
+    row = re.search(r"<tr><td class=\"num\">2</td><td>China Northern Rare Earth Group</td>.*?</tr>", section)
+    assert row is not None
+    assert '<td class="date">2025-03-27</td><td class="num">264</td><td>Liu Peixun</td>' in row.group()
+    enterprises = re.findall(
+        r"<tr><td>(Baogang Group|China Northern Rare Earth Group)</td><td class=\"num\">(\d+)</td>", section
+    )
+    assert enterprises == [("Baogang Group", "18"), ("China Northern Rare Earth Group", "8")]
+    assert (
+        "### The Central Eight-point Regulation (Communist Party of China, date not known)"
+        in shipped_report.markdown
+    )
 
 
 def test_every_source_link_points_at_a_listed_source(shipped_report: alignkg.Report) -> None:
@@ -61,16 +85,18 @@ def test_every_source_link_points_at_a_listed_source(shipped_report: alignkg.Rep
     targets = set(re.findall(r'<a class="src" href="#([^"]+)"', page))
     anchors = set(re.findall(r'<tr id="([^"]+)">', page))
     assert targets and targets <= anchors
-    assert "src-aksrc-bg-ccdi-fourth-plenary" in targets
+    assert "src-aksrc-chinastsi-ccdi-fourth-plenary" in targets
     chain_rows = re.findall(r"<tr><td>Baogang Group</td><td>Xi Jinping</td>.*?</tr>", page)
-    assert len(chain_rows) == 6
+    assert len(chain_rows) > 20
     assert all('class="src"' in row for row in chain_rows)
 
 
 def test_report_is_offline_escaped_and_embeds_the_timeline(shipped_report: alignkg.Report) -> None:
     page = shipped_report.html
     assert "<title>Baogang &amp; the &lt;state&gt;</title>" in page
-    assert "http://" not in page.replace('"http://www.w3.org', "") and "https://" not in page
+    # source addresses are shown as text, never as links or anything the page loads
+    assert re.findall(r"""(?:src|href)\s*=\s*["'](?!#|data:image/png)""", page) == []
+    assert "<code>https://rareearthexchanges.com/?p=2129</code>" in page
     assert "<script" not in page
     image = re.search(r'src="data:image/png;base64,([^"]+)"', page)
     assert image is not None
@@ -82,9 +108,16 @@ def test_report_says_what_the_evidence_does_not_establish(
     shipped_report: alignkg.Report, fictional_report: alignkg.Report
 ) -> None:
     notes = "\n".join(shipped_report.notes)
-    assert "uses dates from background knowledge (aksrc:bg-ccdi-fourth-plenary)" in notes
-    assert "China Northern Rare Earth Group but no directive" in notes
-    assert "rest on 1 meeting, 2 directives and 2 lags" in notes
+    assert "rest on 18 meetings, 25 directives and 10 lags" in notes
+    assert (
+        "Xi Jinping's address to the 20th CCDI has no date of its own; its lag to Baogang Party Standing "
+        "Committee meeting of 9 January 2025 (1 day) runs from the last day of its occasion"
+    ) in notes
+    assert (
+        "At Baogang Party Standing Committee meeting of 9 January 2025 the source ties 'Enhancing safety and "
+        "risk mitigation'; "
+    ) in notes
+    assert "no source gives the date of the directive" in notes
     fictional = "\n".join(fictional_report.notes)
     assert (
         "No source states that the priority 'P2 Leaner offices (fictional)' serves "
@@ -113,7 +146,8 @@ def test_markdown_has_the_same_sections(shipped_report: alignkg.Report) -> None:
     ):
         assert heading in text
     assert "![Timeline of directives and meetings](report-timeline.png)" in text
-    assert "| Median lag, days | 2.5 | n/a |" in text
+    assert "| Median lag, days | 6 | n/a |" in text
+    assert "## Cascades" in text
 
 
 def test_write_report_is_deterministic(built: alignkg.BuildReport, tmp_path: Path) -> None:
@@ -155,7 +189,8 @@ def test_cli_metrics_prints_each_metric_per_enterprise(fictional_project: Path) 
         result.stdout
     )
     assert "| Median lag, days | 8 | 10 |" in result.stdout
-    assert "| Share of priorities tracing to a national directive | 50.0% | 66.7% |" in result.stdout
+    assert "| Share of priorities stated to serve a directive | 50.0% | 66.7% |" in result.stdout
+    assert "| Share of priorities at a meeting that studied a directive | 100.0% | 100.0% |" in result.stdout
     assert "| Share of links resting on background knowledge | 11.1% | 16.7% |" in result.stdout
     table = runner.invoke(app, ["metrics"])
     assert table.exit_code == 0 and "Directives followed" in table.stdout

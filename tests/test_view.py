@@ -166,7 +166,7 @@ def hostile_view(project: Path, payload: str) -> tuple[str, alignkg.BuiltGraph]:
             "xi-jinping": {"label_zh": payload},
         },
     )
-    set_cells(data / "sources.csv", "id", {"bg-dingri-earthquake": {"title": payload}})
+    set_cells(data / "sources.csv", "id", {"rex-p3414": {"title": payload}})
     with (data / "statements.csv").open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
             [
@@ -177,6 +177,10 @@ def hostile_view(project: Path, payload: str) -> tuple[str, alignkg.BuiltGraph]:
                 "",
                 "en",
                 "baogang-directives-article",
+                "",
+                "",
+                "",
+                "",
                 "",
                 "",
                 "",
@@ -207,7 +211,7 @@ def test_escaped_strings_still_reach_the_reader(project: Path, payload: str) -> 
     assert nodes["akid:xi-jinping"]["label"] == f"Xi Jinping\n{payload}"
     assert payload in nodes["akid:priority-safety-risk"]["title"]
     sources = {item["id"]: item["title"] for item in graph_data(hostile)["sources"]}
-    assert sources["aksrc:bg-dingri-earthquake"] == payload
+    assert sources["aksrc:rex-p3414"] == payload
     (title,) = re.findall(r"<title>([^<]*)</title>", hostile)
     assert html.unescape(title) == payload
 
@@ -233,7 +237,7 @@ def test_default_title_says_what_is_shown_from_which_sources_and_when(
     built: alignkg.BuildReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1736380800")  # 2025-01-09
-    text = alignkg.write_view(built.dataset, tmp_path / "v.html", focus="孟凡英", depth=2).read_text("utf-8")
+    text = alignkg.write_view(built.dataset, tmp_path / "v.html", focus="孟繁英", depth=2).read_text("utf-8")
     (title,) = re.findall(r"<title>([^<]*)</title>", text)
     title = html.unescape(title)
     assert "the neighbourhood of Meng Fanying (akid:meng-fanying) within 2 steps" in title
@@ -262,7 +266,11 @@ def test_statements_with_evidence_travel_with_the_page(built: alignkg.BuildRepor
     rows = graph_data(page)["statements"]
     assert len(rows) == len(alignkg.to_networkx(built.dataset).graph["statements"])
     holds = [r for r in rows if r[0] == "akid:meng-fanying" and r[1] == "holds"]
-    assert holds and all(r[3] == "aksrc:baogang-directives-article" and r[5] for r in holds)
+    assert {r[3] for r in holds} == {
+        "aksrc:baogang-directives-article",
+        "aksrc:rex-baogang-strategic-alignment",
+    }
+    assert all(r[5] for r in holds)
 
 
 def test_edges_are_labelled_by_property_label(page: str) -> None:

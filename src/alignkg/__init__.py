@@ -10,12 +10,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from alignkg.analysis.cascade import directive_cascade
     from alignkg.analysis.chains import alignment_chains
     from alignkg.analysis.metrics import alignment_metrics
     from alignkg.analysis.network import centrality, find_node, shortest_paths
     from alignkg.builder.build import BuildReport, build, build_graph
     from alignkg.checks.findings import Finding, Severity, ValidationError, ValidationReport
     from alignkg.checks.inference import entailments, infer
+    from alignkg.checks.quotes import QuoteReport, verify_quotes
     from alignkg.checks.validation import validate, validate_graph
     from alignkg.endpoint.review import ReviewConfig, ReviewServer, create_review_app, serve_review
     from alignkg.endpoint.server import EndpointConfig, create_app, serve
@@ -55,6 +57,7 @@ _EXPORTS = {
     "NamedQuery": "alignkg.queries.named",
     "Ontology": "alignkg.model.ontology",
     "QueryResult": "alignkg.stores.result",
+    "QuoteReport": "alignkg.checks.quotes",
     "Report": "alignkg.views.report",
     "ReviewConfig": "alignkg.endpoint.review",
     "ReviewServer": "alignkg.endpoint.review",
@@ -72,6 +75,7 @@ _EXPORTS = {
     "centrality": "alignkg.analysis.network",
     "create_app": "alignkg.endpoint.server",
     "create_review_app": "alignkg.endpoint.review",
+    "directive_cascade": "alignkg.analysis.cascade",
     "entailments": "alignkg.checks.inference",
     "export_graph": "alignkg.views.export",
     "find_node": "alignkg.analysis.network",
@@ -97,6 +101,7 @@ _EXPORTS = {
     "to_networkx": "alignkg.views.projection",
     "validate": "alignkg.checks.validation",
     "validate_graph": "alignkg.checks.validation",
+    "verify_quotes": "alignkg.checks.quotes",
     "write_docs": "alignkg.views.documentation",
     "write_report": "alignkg.views.report",
     "write_site": "alignkg.views.site",
@@ -116,6 +121,7 @@ __all__ = [
     "NamedQuery",
     "Ontology",
     "QueryResult",
+    "QuoteReport",
     "Report",
     "ReviewConfig",
     "ReviewServer",
@@ -134,6 +140,7 @@ __all__ = [
     "centrality",
     "create_app",
     "create_review_app",
+    "directive_cascade",
     "entailments",
     "export_graph",
     "find_node",
@@ -159,6 +166,7 @@ __all__ = [
     "to_networkx",
     "validate",
     "validate_graph",
+    "verify_quotes",
     "write_docs",
     "write_report",
     "write_site",

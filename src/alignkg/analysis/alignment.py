@@ -7,7 +7,7 @@ Everything is read through SPARQL, so the same code works on any store that answ
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,11 +16,13 @@ from rdflib import Dataset
 from alignkg.queries.named import run_query
 from alignkg.stores.base import Store
 
+# A meeting held over several days is dated by its first day.
 _MEETINGS = """
-SELECT DISTINCT ?meeting ?meetingLabel ?meetingDate ?body WHERE {
+SELECT DISTINCT ?meeting ?meetingLabel ?meetingDay ?meetingStart ?body WHERE {
   ?meeting a/rdfs:subClassOf* ak:Meeting ; ak:convenedBy ?body .
   OPTIONAL { ?meeting rdfs:label ?meetingLabel . FILTER(lang(?meetingLabel) = "en") }
-  OPTIONAL { ?meeting dcterms:date ?meetingDate }
+  OPTIONAL { ?meeting dcterms:date ?meetingDay }
+  OPTIONAL { ?meeting schema:startDate ?meetingStart }
 }
 """
 
@@ -35,11 +37,19 @@ _PARENTS = """
 SELECT DISTINCT ?child ?parent WHERE { ?child org:unitOf|org:subOrganizationOf ?parent }
 """
 
+# A directive without a date of its own is dated by its occasion: the occasion's day, or else the
+# last day of an occasion that spans several (the latest the directive can have been given).
 _DIRECTIVES = """
-SELECT DISTINCT ?meeting ?directive ?directiveLabel ?directiveDate ?national WHERE {
+SELECT DISTINCT ?meeting ?directive ?directiveLabel ?stated ?occasion ?occasionDay ?occasionEnd ?national
+WHERE {
   ?meeting a/rdfs:subClassOf* ak:Meeting ; ak:implements ?directive .
   OPTIONAL { ?directive rdfs:label ?directiveLabel . FILTER(lang(?directiveLabel) = "en") }
-  OPTIONAL { ?directive dcterms:date ?directiveDate }
+  OPTIONAL { ?directive dcterms:date ?stated }
+  OPTIONAL {
+    ?directive ak:occasion ?occasion .
+    OPTIONAL { ?occasion dcterms:date ?occasionDay }
+    OPTIONAL { ?occasion schema:endDate ?occasionEnd }
+  }
   BIND(EXISTS { ?directive a/rdfs:subClassOf* ak:NationalDirective } AS ?national)
 }
 """
@@ -66,6 +76,15 @@ SELECT DISTINCT ?priority ?directive ?national WHERE {
 }
 """
 
+# How directly each source ties an item to a directive: an unmarked record counts as tied to the item.
+_TIES = """
+SELECT ?s ?o ?tie WHERE {
+  ?st rdf:predicate ak:implements ; rdf:subject ?s ; rdf:object ?o .
+  OPTIONAL { ?st ak:tie ?marked }
+  BIND(COALESCE(?marked, ak:ItemTie) AS ?tie)
+}
+"""
+
 _MEASURES = """
 SELECT DISTINCT ?priority ?measure ?measureLabel WHERE {
   ?priority ak:hasMeasure ?measure .
@@ -76,7 +95,9 @@ SELECT DISTINCT ?priority ?measure ?measureLabel WHERE {
 # Which source states each fact the chains rest on, and whether that source is background knowledge.
 _RECORDS = """
 SELECT DISTINCT ?s ?p ?o ?source WHERE {
-  VALUES ?p { ak:implements ak:setsPriority ak:hasMeasure ak:issuedBy dcterms:date }
+  VALUES ?p {
+    ak:implements ak:setsPriority ak:hasMeasure ak:issuedBy dcterms:date schema:startDate schema:endDate
+  }
   ?st rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; prov:wasDerivedFrom ?source .
 }
 """
@@ -145,7 +166,14 @@ def join_ids(values: list[str]) -> str:
 
 @dataclass
 class AlignmentData:
-    """What the analyses read, collected once: meetings, directives, issuers, priorities, measures."""
+    """What the analyses read, collected once: meetings, directives, issuers, priorities, measures.
+
+    Each meeting carries ``meetingDate`` (its day, or its first day) and ``meetingDateFact`` (the
+    fact stating it); each directive of a meeting carries ``directiveDate``, ``dateBasis``
+    (``directive``, ``occasion`` or ``occasion end``) and ``dateFact``. ``ties`` gives, for each
+    link from an item to a directive, ``item`` when a source ties the item to that directive and
+    ``meeting`` when the sources only say the meeting as a whole studied the directives.
+    """
 
     meetings: dict[str, dict[str, Any]]
     directives: dict[str, list[dict[str, Any]]]
@@ -155,6 +183,13 @@ class AlignmentData:
     national: set[str]
     measures: dict[str, list[tuple[str, str]]]
     sources: FactSources
+    ties: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def tie(self, item: str, directive: str) -> str | None:
+        """How directly ``item`` is tied to ``directive`` (``item`` or ``meeting``), None if it is not."""
+        if directive not in self.serves.get(item, set()):
+            return None
+        return self.ties.get((item, directive), "item")
 
 
 def organisation_tree(dataset: Dataset | Store) -> tuple[dict[str, set[str]], dict[str, str]]:
@@ -180,14 +215,41 @@ def nearest_enterprise(body: str, parents: dict[str, set[str]], enterprises: dic
     return None
 
 
+def _dated_meeting(row: dict[str, Any]) -> dict[str, Any]:
+    day, start = row.pop("meetingDay"), row.pop("meetingStart")
+    meeting = row["meeting"]
+    if day:
+        return {**row, "meetingDate": day, "meetingDateFact": (meeting, "dcterms:date", day)}
+    if start:
+        return {**row, "meetingDate": start, "meetingDateFact": (meeting, "schema:startDate", start)}
+    return {**row, "meetingDate": None, "meetingDateFact": None}
+
+
+def _dated_directive(row: dict[str, Any]) -> dict[str, Any]:
+    """A directive row with the date its lag is measured from, what that date is, and its fact."""
+    directive, occasion = row["directive"], row["occasion"]
+    options: list[tuple[str | None, str, Fact | None]] = [
+        (row["stated"], "directive", (directive, "dcterms:date", row["stated"] or "")),
+        (row["occasionDay"], "occasion", (occasion, "dcterms:date", row["occasionDay"] or "")),
+        (row["occasionEnd"], "occasion end", (occasion, "schema:endDate", row["occasionEnd"] or "")),
+    ]
+    value, basis, fact = next(((v, b, f) for v, b, f in options if v), (None, None, None))
+    kept = {k: row[k] for k in ("meeting", "directive", "directiveLabel", "national")}
+    return {**kept, "directiveDate": value, "dateBasis": basis, "dateFact": fact}
+
+
+_BASIS_RANK = {"directive": 0, "occasion": 1, "occasion end": 2, None: 3}
+
+
 def collect_alignment(dataset: Dataset | Store) -> AlignmentData:
+    """Read meetings, directives, priorities, measures and the sources of each from the graph."""
     parents, enterprises = organisation_tree(dataset)
     meetings: dict[str, dict[str, Any]] = {}
-    for row in select_rows(dataset, _MEETINGS):
-        enterprise = nearest_enterprise(row["body"], parents, enterprises)
+    for found in select_rows(dataset, _MEETINGS):
+        enterprise = nearest_enterprise(found["body"], parents, enterprises)
         if enterprise is None:
             continue
-        row = {**row, "enterprise": enterprise, "enterpriseLabel": enterprises[enterprise]}
+        row = _dated_meeting({**found, "enterprise": enterprise, "enterpriseLabel": enterprises[enterprise]})
         known = meetings.get(row["meeting"])
         # a meeting convened by two bodies keeps the first enterprise by id; two dates, the earliest
         if known is None or (row["enterprise"], row["meetingDate"] or "") < (
@@ -197,15 +259,18 @@ def collect_alignment(dataset: Dataset | Store) -> AlignmentData:
             meetings[row["meeting"]] = row
     directives: dict[str, list[dict[str, Any]]] = defaultdict(list)
     national: set[str] = set()
-    for row in select_rows(dataset, _DIRECTIVES):
+    for found in select_rows(dataset, _DIRECTIVES):
+        row = _dated_directive(found)
         if _truthy(row["national"]):
             national.add(row["directive"])
         same = [d for d in directives[row["meeting"]] if d["directive"] == row["directive"]]
-        if same:
-            if (row["directiveDate"] or "~") < (same[0]["directiveDate"] or "~"):
-                same[0]["directiveDate"] = row["directiveDate"]
-            continue
-        directives[row["meeting"]].append(row)
+        if not same:
+            directives[row["meeting"]].append(row)
+        elif (_BASIS_RANK[row["dateBasis"]], row["directiveDate"] or "~") < (
+            _BASIS_RANK[same[0]["dateBasis"]],
+            same[0]["directiveDate"] or "~",
+        ):
+            same[0].update(row)  # a stated date wins over the occasion's; then the earliest
     issuers: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in select_rows(dataset, _ISSUERS):
         issuers[row["directive"]].append((row["issuer"], row["issuerLabel"] or row["issuer"]))
@@ -218,6 +283,10 @@ def collect_alignment(dataset: Dataset | Store) -> AlignmentData:
         serves[row["priority"]].add(row["directive"])
         if _truthy(row["national"]):
             national.add(row["directive"])
+    marked: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in select_rows(dataset, _TIES):
+        marked[(row["s"], row["o"])].add(row["tie"])
+    ties = {link: "meeting" if found == {"ak:MeetingTie"} else "item" for link, found in marked.items()}
     measures: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in select_rows(dataset, _MEASURES):
         measures[row["priority"]].append((row["measure"], row["measureLabel"] or row["measure"]))
@@ -234,4 +303,5 @@ def collect_alignment(dataset: Dataset | Store) -> AlignmentData:
         national,
         measures,
         FactSources(by_fact, background),
+        ties,
     )

@@ -21,6 +21,7 @@ CHAIN_COLUMNS = [
     "directive",
     "directive_label",
     "directive_date",
+    "directive_date_basis",
     "meeting",
     "meeting_label",
     "meeting_date",
@@ -28,6 +29,7 @@ CHAIN_COLUMNS = [
     "priority",
     "priority_label",
     "serves_directive",
+    "serves_tie",
     "measures",
     "implements_sources",
     "issuer_sources",
@@ -38,6 +40,13 @@ CHAIN_COLUMNS = [
     "measure_sources",
 ]
 """Columns of :func:`alignment_chains`; ``*_sources`` hold source ids (``aksrc:...``) joined by ``; ``."""
+
+DATE_BASIS = {
+    "directive": "the directive's own date",
+    "occasion": "the day of its occasion",
+    "occasion end": "the last day of its occasion",
+}
+"""What ``directive_date_basis`` says the directive's date is."""
 
 
 def _chain_rows(data: AlignmentData) -> list[dict[str, Any]]:
@@ -56,6 +65,7 @@ def _chain_rows(data: AlignmentData) -> list[dict[str, Any]]:
                 "directive": d_id,
                 "directive_label": directive["directiveLabel"] or d_id,
                 "directive_date": d_date,
+                "directive_date_basis": directive["dateBasis"],
                 "meeting": meeting_id,
                 "meeting_label": meeting["meetingLabel"] or meeting_id,
                 "meeting_date": m_date,
@@ -64,8 +74,8 @@ def _chain_rows(data: AlignmentData) -> list[dict[str, Any]]:
                 "issuer_sources": join_ids(
                     [s for issuer, _ in issuers for s in src.of((d_id, "ak:issuedBy", issuer))]
                 ),
-                "directive_date_sources": join_ids(src.of((d_id, "dcterms:date", d_date or ""))),
-                "meeting_date_sources": join_ids(src.of((meeting_id, "dcterms:date", m_date or ""))),
+                "directive_date_sources": join_ids(src.of(directive["dateFact"])) if d_date else "",
+                "meeting_date_sources": join_ids(src.of(meeting["meetingDateFact"])) if m_date else "",
             }
             priorities = sorted(
                 data.priorities.get(meeting_id, []), key=lambda p: (ordinal_key(p["ordinal"]), p["priority"])
@@ -78,6 +88,7 @@ def _chain_rows(data: AlignmentData) -> list[dict[str, Any]]:
                         priority=None,
                         priority_label=None,
                         serves_directive=None,
+                        serves_tie=None,
                         measures="",
                         priority_sources="",
                         serves_sources="",
@@ -86,10 +97,12 @@ def _chain_rows(data: AlignmentData) -> list[dict[str, Any]]:
                 else:
                     p_id = priority["priority"]
                     measures = sorted(data.measures.get(p_id, []), key=lambda m: (m[1], m[0]))
+                    tie = data.tie(p_id, d_id)
                     row.update(
                         priority=p_id,
                         priority_label=priority["priorityLabel"] or p_id,
-                        serves_directive=d_id in data.serves.get(p_id, set()),
+                        serves_directive=tie == "item",
+                        serves_tie=tie,
                         measures="; ".join(label for _, label in measures),
                         priority_sources=join_ids(src.of((meeting_id, "ak:setsPriority", p_id))),
                         serves_sources=join_ids(src.of((p_id, "ak:implements", d_id))),
@@ -105,8 +118,11 @@ def alignment_chains(dataset: Dataset | Store, *, enterprise: str | None = None)
     """Every chain directive → meeting → priority (with its measures), one row per directive,
     meeting and priority, with the issuer, both dates, the lag in days and the sources of each link.
 
-    ``serves_directive`` tells whether a source states that the priority serves that directive;
-    when it is False the chain runs only through the meeting. ``enterprise`` (an id such as
+    ``serves_directive`` tells whether a source ties the priority to that directive itself;
+    ``serves_tie`` says how: ``item`` (the source ties this priority to this directive),
+    ``meeting`` (the source only says the meeting as a whole studied the directives) or None (no
+    link: the chain runs only through the meeting). A directive without a date of its own is dated
+    by its occasion, as ``directive_date_basis`` says. ``enterprise`` (an id such as
     ``baogang-group`` or ``akid:baogang-group``, a label or an alias such as "Baogang Group")
     keeps one enterprise's chains.
     """

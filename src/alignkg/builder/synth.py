@@ -1,13 +1,12 @@
 """Synthetic graphs shaped like the real data, for benchmarks and large-view tests.
 
-Every entity is labelled as synthetic ("Synthetic Steel Enterprise 12"); nothing in it describes a
-real body. The graph has the classes, properties, named graphs and statement records of a build,
-grows linearly with the number of enterprises (about 713 quads each: 140 give 100k, 1,400 give
-1M, 7,000 give 5M) and is the same for the same
-``enterprises`` and ``seed``. Each enterprise comes with its Party committees, two leaders and
-their four posts, a meeting that implements two directives, three priorities with measures,
-advantages, implications, caveats, recommendations and a subsidiary holding a similar meeting,
-from one article and one background source, each with a named graph of its own.
+Every entity is labelled as synthetic ("Synthetic Steel Enterprise 12"); nothing describes a real
+body. The graph has the classes, properties, named graphs and statement records of a build, grows
+linearly with the number of enterprises (about 734 quads each: 140 give about 100k, 1,400 about 1M)
+and is the same for the same ``enterprises`` and ``seed``. Each enterprise has Party committees, two
+leaders with five posts (one quoted, one in its subsidiary), a meeting on two directives, three
+priorities with measures (one tied to its directive, two through the meeting), advantages,
+implications, caveats, recommendations and a subsidiary's similar meeting, from two sources.
 """
 
 from __future__ import annotations
@@ -25,9 +24,9 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.files import DEFAULT_ONTOLOGY
 from alignkg.model.ontology import load_ontology
-from alignkg.model.terms import AK, GRAPH, ID, META_GRAPH, ONTOLOGY_GRAPH, ORG, SCHEMA, SOURCE, STATEMENT
+from alignkg.model.terms import AK, GRAPH, ID, META_GRAPH, OA, ONTOLOGY_GRAPH, ORG, SCHEMA, SOURCE, STATEMENT
 
-QUADS_PER_ENTERPRISE = 713
+QUADS_PER_ENTERPRISE = 734
 """About how many quads one synthetic enterprise adds; the ontology and shared lists add ~1,000."""
 
 
@@ -104,8 +103,10 @@ class _Source:
             self.quads.append((iri, _DESC, Lit(description, "en"), self.graph))
         return iri
 
-    def fact(self, s: str, p: str, o: Term, locator: str = "Synthetic section") -> None:
-        """A fact in the source graph and its statement record in the metadata graph."""
+    def fact(
+        self, s: str, p: str, o: Term, locator: str = "Synthetic section", *, quote: str = "", tie: str = ""
+    ) -> None:
+        """A fact in the source graph and its statement record (with any quote and tie) in akg:meta."""
         self.quads.append((s, p, o, self.graph))
         key = "\n".join((s, p, _n3(o), self.source_id))
         record = str(STATEMENT) + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
@@ -120,6 +121,13 @@ class _Source:
             (record, str(AK.locator), Lit(locator), meta),
             (record, str(AK.evidence), Lit(f"Synthetic evidence for fact {self.facts + 1}.", "en"), meta),
         ]
+        self.quads += [(record, str(AK.tie), tie, meta)] if tie else []
+        if quote:
+            self.quads += [
+                (record, str(OA.hasSelector), record + "-quote", meta),
+                (record + "-quote", _TYPE, str(OA.TextQuoteSelector), meta),
+                (record + "-quote", str(OA.exact), Lit(quote), meta),
+            ]
         self.facts += 1
 
 
@@ -174,15 +182,20 @@ def _enterprise(k: int, rng: random.Random) -> tuple[_Source, _Source]:
         _id(f"person-{k}-1"), "http://xmlns.com/foaf/0.1/Person", f"Synthetic Person {k}-1", f"合成人物{k}甲"
     )
     deputy = art.entity(_id(f"person-{k}-2"), "http://xmlns.com/foaf/0.1/Person", f"Synthetic Person {k}-2")
-    for who, cls, body, title in (
-        (secretary, "PartySecretary", pc, "Party Secretary"),
-        (secretary, "Chairman", e, "Chairman"),
-        (deputy, "VicePartySecretary", pc, "Vice Party Secretary"),
-        (deputy, "GeneralManager", e, "General Manager"),
+    subsidiary = art.entity(
+        _id(f"enterprise-{k}-subsidiary"), a + "Enterprise", f"Synthetic Subsidiary {k}", f"合成子公司{k}"
+    )
+    for who, cls, body, title, quote in (  # the deputy is also an officer of the subsidiary
+        (secretary, "PartySecretary", pc, "Party Secretary", f"Synthetic quote: Party Secretary {k}"),
+        (secretary, "Chairman", e, "Chairman", ""),
+        (deputy, "VicePartySecretary", pc, "Vice Party Secretary", ""),
+        (deputy, "GeneralManager", e, "General Manager", ""),
+        (deputy, "Chairman", subsidiary, "Subsidiary Chairman", ""),
     ):
-        post = art.entity(_id(f"enterprise-{k}-post-{cls.lower()}"), a + cls, f"Synthetic {title} {k}")
+        slug = title.lower().replace(" ", "")
+        post = art.entity(_id(f"enterprise-{k}-post-{slug}"), a + cls, f"Synthetic {title} {k}")
         art.fact(post, str(ORG.postIn), body)
-        art.fact(who, str(ORG.holds), post)
+        art.fact(who, str(ORG.holds), post, quote=quote)
 
     issuer = art.entity(
         _id(f"leader-{k}"), "http://xmlns.com/foaf/0.1/Person", f"Synthetic Leader {k}", f"合成领导{k}"
@@ -220,7 +233,8 @@ def _enterprise(k: int, rng: random.Random) -> tuple[_Source, _Source]:
         priority = art.entity(_id(f"meeting-{k}-priority-{i}"), a + "Priority", f"Synthetic Priority {k}.{i}")
         art.fact(meeting, a + "setsPriority", priority)
         art.fact(priority, a + "ordinal", _int(i))
-        art.fact(priority, a + "implements", directives[(i - 1) % len(directives)])
+        tie = a + ("ItemTie" if i == 1 else "MeetingTie")
+        art.fact(priority, a + "implements", directives[(i - 1) % len(directives)], tie=tie)
         art.fact(priority, a + "theme", _id(f"theme-{(k + i) % len(_THEMES)}"))
         art.fact(priority, a + "aim", Lit(f"Synthetic aim {k}.{i}", "en"))
         for j in range(1, 2 + rng.randrange(3)):
@@ -256,9 +270,6 @@ def _enterprise(k: int, rng: random.Random) -> tuple[_Source, _Source]:
         art.fact(rec, a + "ordinal", _int(i))
         art.fact(rec, a + "addressedTo", group)
 
-    subsidiary = art.entity(
-        _id(f"enterprise-{k}-subsidiary"), a + "Enterprise", f"Synthetic Subsidiary {k}", f"合成子公司{k}"
-    )
     similar = art.entity(_id(f"meeting-{k}-similar"), a + "Meeting", f"Synthetic Similar Meeting {k}")
     art.fact(similar, a + "similarTo", meeting)
     art.fact(similar, a + "convenedBy", subsidiary)
@@ -382,6 +393,7 @@ def sample_parameters(enterprises: int) -> dict[str, dict[str, str]]:
         "meeting-directives": {"meeting": f"synth-meeting-{k}"},
         "meeting-participants": {"meeting": f"synth-meeting-{k}"},
         "priority-measures": {"meeting": f"synth-meeting-{k}"},
+        "quotes": {"entity": f"synth-person-{k}-1"},
         "related-meetings": {"meeting": f"synth-meeting-{k}"},
         "sector-entities": {"sector": "synth-sector-1"},
     }

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.exceptions import ParserError
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from alignkg.checks.findings import SEVERITY_OF, Finding, Severity, ValidationReport
@@ -19,7 +20,7 @@ from alignkg.model.errors import AlignkgError, DataError, Location
 from alignkg.model.graph import BuiltGraph, check_and_build
 from alignkg.model.ontology import load_ontology
 from alignkg.model.tables import Row, read_tables
-from alignkg.model.terms import AK, INFERRED_GRAPH, compact_iri
+from alignkg.model.terms import AK, INFERRED_GRAPH, OA, SCHEMA, compact_iri
 
 SHAPES = "https://w3id.org/alignkg/shapes#"
 """Namespace of the shapes in ``ontology/shapes.ttl`` (prefix ``aksh:``)."""
@@ -109,6 +110,11 @@ _STATEMENT_COLUMNS: dict[Node, str] = {
     AK.evidence: "evidence",
     AK.validFrom: "valid_from",
     AK.validTo: "valid_to",
+    AK.tie: "tie",
+    OA.hasSelector: "quote",
+    OA.exact: "quote",
+    OA.start: "quote_start",
+    OA.end: "quote_end",
 }
 _SOURCE_COLUMNS: dict[Node, str] = {
     RDFS.label: "title",
@@ -116,10 +122,12 @@ _SOURCE_COLUMNS: dict[Node, str] = {
     DCTERMS.publisher: "publisher",
     DCTERMS.issued: "issued",
     DCTERMS.description: "description",
+    SCHEMA.url: "url",
     RDF.type: "kind",
 }
 _ENTITY_COLUMNS: dict[Node, str] = {
     RDFS.label: "label_en",
+    SKOS.altLabel: "aliases",
     DCTERMS.description: "description",
     RDF.type: "class",
 }
@@ -151,7 +159,7 @@ class _Tracer:
         shape = res(SH.sourceShape)
         component = res(SH.sourceConstraintComponent)
         severity = SEVERITY_OF.get(res(SH.resultSeverity) or SH.Violation, Severity.violation)
-        prop = path if isinstance(path, URIRef) else None
+        prop = path if isinstance(path, URIRef) else self._first_alternative(path)
         used = self.shapes.value(shape, SH.targetSubjectsOf) if path is None else None
         shown_property = self._path_text(path) if path is not None else self._term(used) if used else ""
         expected, found = self._expected_found(component, shape, focus, path, value)
@@ -169,6 +177,13 @@ class _Tracer:
             found=found,
             check=self._term(shape) if isinstance(shape, URIRef) else self._term(self._owner(shape)),
         )
+
+    def _first_alternative(self, path: Node | None) -> URIRef | None:
+        """The first property of an alternative path (such as a date or a first day), which names
+        the cell a finding about it points at."""
+        alternatives = self.shapes.value(path, SH.alternativePath) if path is not None else None
+        first = next(iter(Collection(self.shapes, alternatives)), None) if alternatives is not None else None
+        return first if isinstance(first, URIRef) else None
 
     def _owner(self, shape: Node | None) -> Node | None:
         owner = self.shapes.value(None, SH.property, shape) if shape is not None else None
@@ -201,6 +216,9 @@ class _Tracer:
         inverse = self.shapes.value(path, SH.inversePath)
         if inverse is not None:
             return f"^{self._term(inverse)}"
+        alternatives = self.shapes.value(path, SH.alternativePath)
+        if alternatives is not None:
+            return "|".join(self._term(p) for p in Collection(self.shapes, alternatives))
         return self._term(path)
 
     def _classes(self, node: Node) -> str:

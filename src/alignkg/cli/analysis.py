@@ -1,4 +1,4 @@
-"""Commands that print the alignment analysis: chains and metrics."""
+"""Commands that print the alignment analysis: chains, metrics and cascades."""
 
 from __future__ import annotations
 
@@ -34,8 +34,25 @@ CHAIN_TABLE = {
     "meeting_date": "meeting date",
     "lag_days": "lag (days)",
     "priority_label": "priority",
-    "serves_directive": "serves directive",
+    "serves_tie": "serves directive",
     "measures": "measures",
+    "sources": "sources",
+}
+
+
+SERVES_TEXT = {"item": "stated", "meeting": "meeting as a whole", None: "not stated"}
+"""How ``alignkg chains`` shows whether a source ties a priority to the directive."""
+
+CASCADE_TABLE = {
+    "step": "#",
+    "enterprise_label": "enterprise",
+    "meeting_label": "meeting",
+    "meeting_date": "date",
+    "lag_days": "lag from directive (days)",
+    "parent_label": "parent",
+    "parent_meeting_date": "parent's meeting",
+    "lag_from_parent_days": "lag from parent (days)",
+    "shared_officers": "shared officers",
     "sources": "sources",
 }
 
@@ -81,7 +98,14 @@ def chains_command(
     except AlignkgError as exc:
         fail(exc)
     shown = frame.assign(
-        serves_directive=frame["serves_directive"].map({True: "stated", False: "not stated"}),
+        directive_date=[
+            f"{d} (occasion end)" if d and b == "occasion end" else d
+            for d, b in zip(frame["directive_date"], frame["directive_date_basis"], strict=True)
+        ],
+        serves_tie=[
+            SERVES_TEXT.get(t, "") if p else ""
+            for t, p in zip(frame["serves_tie"], frame["priority"], strict=True)
+        ],
         sources=[
             ", ".join(sorted({s for c in row if c for s in str(c).split("; ")}))
             for row in frame.filter(like="_sources").itertuples(index=False)
@@ -108,3 +132,49 @@ def metrics_command(
         fail(exc)
     header = ["metric", *frame["enterprise_label"]]
     print_frame(frame, output, title="Alignment metrics", header=header, rows=format_metrics(frame))
+
+
+@app.command("cascade")
+def cascade_command(
+    directive: Annotated[
+        str | None, typer.Argument(help="A directive: its id (akid:x or x) or its English label.")
+    ] = None,
+    min_enterprises: Annotated[
+        int, typer.Option(min=1, help="Only directives studied by at least this many enterprises.")
+    ] = 1,
+    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
+    store: StoreOption = None,
+    graph_store: GraphStoreOption = None,
+) -> None:
+    """Print how each directive travelled through the enterprises: every meeting on it in date
+    order, the lag from the directive and from the parent enterprise's meeting on it."""
+    from alignkg.analysis.cascade import directive_cascade
+    from alignkg.views.markdown import markdown_table
+
+    try:
+        frame = on_graph(
+            graph,
+            store,
+            graph_store,
+            lambda g: directive_cascade(g, directive, min_enterprises=min_enterprises),
+        )
+    except AlignkgError as exc:
+        fail(exc)
+    if output in (OutputFormat.csv, OutputFormat.json):
+        print_frame(frame, output, title="", header=[], rows=[])
+        return
+    if frame.empty:
+        typer.echo("No directive is studied at a meeting in the graph.")
+        return
+    for _, steps in frame.groupby("directive", sort=False):
+        first = steps.iloc[0]
+        when = _cell(first["directive_date"]) or "date not known"
+        if first["directive_date_basis"] not in (None, "directive"):
+            when += f" ({first['directive_date_basis']})"
+        title = f"{first['directive_label']} — {_cell(first['issuer'])}, {when}"
+        rows = [[_cell(v) for v in row] for row in steps[list(CASCADE_TABLE)].itertuples(index=False)]
+        if output is OutputFormat.md:
+            typer.echo(f"### {title}\n\n" + markdown_table(list(CASCADE_TABLE.values()), rows))
+        else:
+            out.print(table(title, list(CASCADE_TABLE.values()), rows))

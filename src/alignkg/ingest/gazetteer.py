@@ -1,6 +1,7 @@
 """Entity linking against the entities already in a data folder: every label in English and
-Chinese, an optional ``aliases`` column, and the pinyin of Chinese names, so that 孟凡英 and
-"Meng Fanying" are one person. Near matches are offered as choices, never merged."""
+Chinese, an optional ``aliases`` column and ``skos:altLabel`` statements, and the pinyin of
+Chinese names, so that 孟繁英 and "Meng Fanying" are one person. Near matches are offered as
+choices, never merged."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import io
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from alignkg.ingest.names import pinyin_of_name
 from alignkg.ingest.script import to_simplified
+from alignkg.model.cells import split_aliases
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.tables import ENTITIES_FILE, STATEMENTS_FILE
 
@@ -99,12 +101,13 @@ class Gazetteer:
 
     @classmethod
     def from_data(cls, data_dir: Path | str) -> Gazetteer:
-        """Read ``entities.csv`` (with an ``aliases`` column if present: names separated by ``;``)
-        and ``statements.csv`` of a data folder."""
+        """Read ``entities.csv`` (with an ``aliases`` column if present: names separated by ``|``,
+        each perhaps ending in ``@tag``, as the loader reads them) and ``statements.csv`` of a data
+        folder, whose ``skos:altLabel`` statements are aliases too."""
         folder = Path(data_dir)
         gazetteer = cls()
         for row in _rows(folder / ENTITIES_FILE):
-            aliases = tuple(a.strip() for a in row.get("aliases", "").split(";") if a.strip())
+            aliases = tuple(label for label, _ in split_aliases(row.get("aliases", "")))
             entry = Entry(row["id"], row["class"], row["label_en"], row["label_zh"], aliases, row["source"])
             gazetteer.entries[entry.id] = entry
         statements = folder / STATEMENTS_FILE
@@ -114,6 +117,9 @@ class Gazetteer:
                     gazetteer.objects[(row["subject"], row["predicate"])].append(row["object"])
                 elif row.get("value"):
                     gazetteer.values[(row["subject"], row["predicate"])].append(row["value"])
+                    known = gazetteer.entries.get(row["subject"])
+                    if row["predicate"] == "skos:altLabel" and known and row["value"] not in known.aliases:
+                        gazetteer.entries[known.id] = replace(known, aliases=(*known.aliases, row["value"]))
         gazetteer._index()
         return gazetteer
 

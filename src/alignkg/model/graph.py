@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from alignkg.model.cells import quote_problems, split_aliases
+from alignkg.model.description import SOURCE_KINDS, TIES, describe_entity, describe_source, describe_statement
 from alignkg.model.errors import AlignkgError, DataError
 from alignkg.model.ontology import Ontology
 from alignkg.model.tables import EntityRow, Row, SourceRow, StatementRow, Tables
@@ -26,15 +28,17 @@ from alignkg.model.terms import (
     entity_iri,
     expand_curie,
     is_valid_id,
+    selector_iri,
     source_graph_iri,
     source_iri,
 )
 from alignkg.model.words import did_you_mean
 
-SOURCE_KINDS = {"article": AK.Article, "background": AK.BackgroundKnowledge}
-"""Values of the ``kind`` column of sources.csv and the classes they map to."""
-
 LANG_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+
+URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+", re.IGNORECASE)
+"""What the ``url`` column of sources.csv accepts: an absolute web address, nothing to expand."""
 
 
 def _check_date(text: str) -> bool:
@@ -76,7 +80,8 @@ DATATYPES: dict[URIRef, tuple[str, Callable[[str], bool]]] = {
 
 @dataclass
 class BuiltGraph:
-    """The built dataset, with each statement record, entity and source traced back to its table row."""
+    """The built dataset, with each statement record (and the selectors of its quote), entity and
+    source traced back to its table row."""
 
     dataset: Dataset
     origins: dict[URIRef, StatementRow] = field(default_factory=dict)
@@ -216,7 +221,12 @@ def _statement_terms(
         text = getattr(row, column)
         if text and not _check_date(text):
             errors.add(row, column, f"{text!r} is not a date as YYYY-MM-DD")
+    _check_quote(row, errors)
     prop = expand_curie(row.predicate)
+    if row.tie and prop != AK.implements:
+        errors.add(row, "tie", "only an ak:implements statement says how directly it is tied (tie)")
+    elif row.tie and row.tie not in TIES:
+        errors.add(row, "tie", f"unknown tie {row.tie!r}; use one of: {', '.join(TIES)}")
     if prop is None or not ontology.is_property(prop):
         hint = ontology.suggest_properties(
             row.predicate,
@@ -255,6 +265,11 @@ def _statement_terms(
     return entity_iri(row.subject), prop, obj
 
 
+def _check_quote(row: StatementRow, errors: _Collector) -> None:
+    for column, message in quote_problems(row.quote, row.quote_start, row.quote_end):
+        errors.add(row, column, message)
+
+
 def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
     """Check the tables' integrity and build the dataset; raise DataError listing every problem."""
     errors = _Collector()
@@ -264,8 +279,10 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
     for src in tables.sources:
         if src.kind not in SOURCE_KINDS:
             errors.add(src, "kind", f"unknown kind {src.kind!r}; use one of: {', '.join(SOURCE_KINDS)}")
-        if not src.title:
-            errors.add(src, "title", "source has no title")
+        if not src.title and not src.url:
+            errors.add(src, "title", "source has no title; give the title it states, or its URL")
+        if src.url and not URL.fullmatch(src.url):
+            errors.add(src, "url", f"{src.url!r} is not a web address (http:// or https://, no spaces)")
         if src.issued and not _check_date(src.issued):
             errors.add(src, "issued", f"{src.issued!r} is not a date as YYYY-MM-DD")
         if src.publisher and src.publisher not in entity_ids:
@@ -285,6 +302,9 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
             errors.add(ent, "source", "entity has no source; every fact must name a source id")
         elif ent.source not in source_ids:
             errors.add(ent, "source", f"unknown source {ent.source!r} (not in sources.csv)")
+        for alias, lang in split_aliases(ent.aliases):
+            if lang and not LANG_TAG.fullmatch(lang):
+                errors.add(ent, "aliases", f"bad language tag {lang!r} in alias {alias!r}")
 
     entity_classes = {i: classes.get(i) for i in entity_ids}
     checked: list[tuple[StatementRow, tuple[URIRef, URIRef, Node]]] = []
@@ -309,64 +329,20 @@ def check_and_build(tables: Tables, ontology: Ontology) -> BuiltGraph:
     graphs: dict[str, Graph] = {}
     for src in sorted(tables.sources, key=lambda r: r.id):
         graphs[src.id] = dataset.graph(source_graph_iri(src.id))
-        _describe_source(meta, src)
+        describe_source(meta, src)
     built = BuiltGraph(dataset)
     for src in tables.sources:
         built.sources[source_iri(src.id)] = src
     for ent in tables.entities:
-        _describe_entity(graphs[ent.source], ent, expand_curie(ent.cls))
+        describe_entity(graphs[ent.source], ent, expand_curie(ent.cls))
         built.entities[entity_iri(ent.id)] = ent
     for st, (s, p, o) in checked:
         graphs[st.source].add((s, p, o))
         record = statement_iri(s, p, o, st.source)
         built.origins[record] = st
-        _describe_statement(meta, record, st, (s, p, o))
+        if st.quote:
+            built.origins[selector_iri(record, "quote")] = st
+        if st.quote and st.quote_start:
+            built.origins[selector_iri(record, "position")] = st
+        describe_statement(meta, record, st, (s, p, o))
     return built
-
-
-def _describe_source(meta: Graph, src: SourceRow) -> None:
-    iri = source_iri(src.id)
-    meta.add((iri, RDF.type, SOURCE_KINDS[src.kind]))
-    meta.add((iri, RDFS.label, Literal(src.title, lang="en")))
-    meta.add((iri, DCTERMS.title, Literal(src.title, lang="en")))
-    if src.publisher:
-        meta.add((iri, DCTERMS.publisher, entity_iri(src.publisher)))
-    if src.issued:
-        meta.add((iri, DCTERMS.issued, Literal(src.issued, datatype=XSD.date)))
-    if src.description:
-        meta.add((iri, DCTERMS.description, Literal(src.description, lang="en")))
-    graph = source_graph_iri(src.id)
-    meta.add((graph, RDF.type, AK.SourceGraph))
-    meta.add((graph, RDFS.label, Literal(f"Facts from: {src.title}", lang="en")))
-    meta.add((graph, PROV.wasDerivedFrom, iri))
-
-
-def _describe_entity(graph: Graph, ent: EntityRow, cls: URIRef | None) -> None:
-    iri = entity_iri(ent.id)
-    if cls is not None:
-        graph.add((iri, RDF.type, cls))
-    graph.add((iri, RDFS.label, Literal(ent.label_en, lang="en")))
-    if ent.label_zh:
-        graph.add((iri, RDFS.label, Literal(ent.label_zh, lang="zh")))
-    if ent.description:
-        graph.add((iri, DCTERMS.description, Literal(ent.description, lang="en")))
-
-
-def _describe_statement(
-    meta: Graph, record: URIRef, st: StatementRow, triple: tuple[URIRef, URIRef, Node]
-) -> None:
-    s, p, o = triple
-    meta.add((record, RDF.type, AK.Statement))
-    meta.add((record, RDF.subject, s))
-    meta.add((record, RDF.predicate, p))
-    meta.add((record, RDF.object, o))
-    meta.add((record, PROV.wasDerivedFrom, source_iri(st.source)))
-    meta.add((record, AK.assertedIn, source_graph_iri(st.source)))
-    if st.locator:
-        meta.add((record, AK.locator, Literal(st.locator)))
-    if st.evidence:
-        meta.add((record, AK.evidence, Literal(st.evidence, lang="en")))
-    if st.valid_from:
-        meta.add((record, AK.validFrom, Literal(st.valid_from, datatype=XSD.date)))
-    if st.valid_to:
-        meta.add((record, AK.validTo, Literal(st.valid_to, datatype=XSD.date)))

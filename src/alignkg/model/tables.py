@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import TypeVar
 
@@ -39,6 +39,7 @@ class SourceRow(Row):
     publisher: str
     issued: str
     description: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class EntityRow(Row):
     label_zh: str
     description: str
     source: str
+    aliases: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class StatementRow(Row):
     evidence: str
     valid_from: str
     valid_to: str
+    quote: str = ""
+    quote_start: str = ""
+    quote_end: str = ""
+    tie: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,14 @@ T = TypeVar("T", bound=Row)
 _RENAMED = {"class": "cls"}
 
 
-def _columns(row_type: type[Row]) -> list[str]:
-    names = [f.name for f in fields(row_type) if f.name not in ("file", "row")]
+def _columns(row_type: type[Row], *, optional: bool = False) -> list[str]:
+    """The required columns of a table (fields without a default), or with ``optional`` the
+    columns a table may have or leave out (fields with a default, read as empty when absent)."""
+    names = [
+        f.name
+        for f in fields(row_type)
+        if f.name not in ("file", "row") and (f.default is not MISSING) == optional
+    ]
     inverse = {v: k for k, v in _RENAMED.items()}
     return [inverse.get(n, n) for n in names]
 
@@ -94,6 +106,9 @@ def _columns(row_type: type[Row]) -> list[str]:
 SOURCE_COLUMNS = _columns(SourceRow)
 ENTITY_COLUMNS = _columns(EntityRow)
 STATEMENT_COLUMNS = _columns(StatementRow)
+OPTIONAL_SOURCE_COLUMNS = _columns(SourceRow, optional=True)
+OPTIONAL_ENTITY_COLUMNS = _columns(EntityRow, optional=True)
+OPTIONAL_STATEMENT_COLUMNS = _columns(StatementRow, optional=True)
 
 
 def _read_text(path: Path) -> str:
@@ -260,25 +275,23 @@ def _rows(path: Path, row_type: type[T]) -> Iterator[T]:
         raise checked[0] if len(checked) == 1 else DataError(checked)
     records = iter(all_records)
     expected = _columns(row_type)
+    optional = _columns(row_type, optional=True)
+    known = f"expected columns: {', '.join(expected)}"
+    if optional:
+        known += f"; optional: {', '.join(optional)}"
     header = [c.strip() for c in next(records)[1]]
     duplicates = _duplicate_columns(path, header)
     if duplicates:
         raise duplicates[0] if len(duplicates) == 1 else DataError(duplicates)
     missing = [c for c in expected if c not in header]
     if missing:
-        raise AlignkgError(
-            f"missing {'column' if len(missing) == 1 else 'columns'} {', '.join(missing)}; "
-            f"expected columns: {', '.join(expected)}",
-            Location(path, 1),
-        )
-    extra = [c for c in header if c not in expected]
+        noun = "column" if len(missing) == 1 else "columns"
+        raise AlignkgError(f"missing {noun} {', '.join(missing)}; {known}", Location(path, 1))
+    extra = [c for c in header if c not in expected and c not in optional]
     if extra:
-        raise AlignkgError(
-            f"unknown {'column' if len(extra) == 1 else 'columns'} {', '.join(extra)}; "
-            f"expected columns: {', '.join(expected)}",
-            Location(path, 1),
-        )
-    position = {name: header.index(name) for name in expected}
+        noun = "column" if len(extra) == 1 else "columns"
+        raise AlignkgError(f"unknown {noun} {', '.join(extra)}; {known}", Location(path, 1))
+    position = {name: header.index(name) for name in [*expected, *optional] if name in header}
     problems: list[AlignkgError] = []
     rows: list[T] = []
     for number, record in records:

@@ -22,6 +22,8 @@ STATEMENT = Namespace(BASE + "statement/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+"""W3C Web Annotation: the selectors that give a statement's quote and where it stands."""
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 META_GRAPH = GRAPH["meta"]
@@ -35,6 +37,7 @@ PREFIXES: dict[str, Namespace] = {
     "akg": GRAPH,
     "akst": STATEMENT,
     "org": ORG,
+    "oa": OA,
     "prov": Namespace(str(PROV)),
     "skos": Namespace(str(SKOS)),
     "schema": SCHEMA,
@@ -68,6 +71,16 @@ def entity_iri(entity_id: str) -> URIRef:
 def source_iri(source_id: str) -> URIRef:
     """The IRI of a source id from the tables."""
     return SOURCE[source_id]
+
+
+def selector_iri(record: URIRef, kind: str) -> URIRef:
+    """The IRI of a selector (``quote`` or ``position``) of a statement record: the record's own
+    IRI with a suffix, so the selector is as stable as the record.
+
+    >>> selector_iri(STATEMENT["0a1b"], "quote")
+    rdflib.term.URIRef('https://w3id.org/alignkg/statement/0a1b-quote')
+    """
+    return URIRef(f"{record}-{kind}")
 
 
 def source_graph_iri(source_id: str) -> URIRef:

@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from alignkg.model.terms import AK, compact_iri
@@ -18,7 +18,7 @@ from alignkg.stores.base import Store
 
 _SOURCES = """
 SELECT ?src ?title WHERE {
-  GRAPH akg:meta { ?g a ak:SourceGraph ; prov:wasDerivedFrom ?src . OPTIONAL { ?src dcterms:title ?title } }
+  GRAPH akg:meta { ?g a ak:SourceGraph ; prov:wasDerivedFrom ?src . OPTIONAL { ?src rdfs:label ?title } }
 }"""
 _TERM_LABELS = "SELECT ?term ?label WHERE { GRAPH akg:ontology { ?term rdfs:label ?label } }"
 _STATEMENTS = """
@@ -156,6 +156,11 @@ class GraphBuilder:
         elif p == DCTERMS.description and isinstance(o, Literal):
             data["description"] = str(o)
         elif isinstance(o, Literal):
+            if p == SKOS.altLabel and o.language and o.language not in data["labels"]:
+                # a name in a language the entity has no label in, e.g. a Chinese name given as an alias
+                data["labels"][o.language] = str(o)
+                if o.language.startswith("zh"):
+                    data["label_zh"] = data["label_zh"] or str(o)
             self.literal(data, self.label_of(str(p)), o)
         elif isinstance(o, URIRef):
             self.node(str(o))

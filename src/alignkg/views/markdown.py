@@ -11,7 +11,8 @@ import pandas as pd
 from alignkg.model.text import markdown_escape
 
 
-def _number(value: Any, *, percent: bool = False) -> str:
+def number_text(value: Any, *, percent: bool = False) -> str:
+    """A metric as text: ``n/a`` when missing, shares in percent with one decimal."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "n/a"
     if percent:
@@ -23,11 +24,16 @@ def _number(value: Any, *, percent: bool = False) -> str:
 
 METRIC_LABELS = {
     "meetings": ("Meetings", False),
+    "meetings_citing_directive": ("Meetings that cite a central directive", False),
+    "meeting_directive_share": ("Share of meetings that cite a central directive", True),
     "directives_followed": ("Directives followed", False),
     "median_lag_days": ("Median lag, days", False),
     "priorities": ("Priorities set", False),
-    "priorities_tracing": ("Priorities stated to serve a national directive", False),
-    "priority_trace_share": ("Share of priorities tracing to a national directive", True),
+    "priorities_stated": ("Priorities stated to serve a directive", False),
+    "priority_stated_share": ("Share of priorities stated to serve a directive", True),
+    "priorities_meeting_wide": ("Priorities tied to directives only through the meeting as a whole", False),
+    "priorities_at_studying_meeting": ("Priorities at a meeting that studied a directive", False),
+    "priority_at_studying_meeting_share": ("Share of priorities at a meeting that studied a directive", True),
     "links": ("Chain links", False),
     "background_links": ("Links resting only on background knowledge", False),
     "background_link_share": ("Share of links resting on background knowledge", True),
@@ -41,7 +47,7 @@ METRIC_LABELS = {
 def format_metrics(metrics: pd.DataFrame) -> list[list[str]]:
     """The metrics as text rows, one per metric and a column per enterprise (shares in percent)."""
     return [
-        [label, *(_number(v, percent=percent) for v in metrics[column])]
+        [label, *(number_text(v, percent=percent) for v in metrics[column])]
         for column, (label, percent) in METRIC_LABELS.items()
     ]
 

@@ -51,7 +51,7 @@ SELECT ?src ?s ?p ?o WHERE {
 }"""
 _DESCRIPTIONS = """
 SELECT DISTINCT ?s ?p ?o WHERE {
-  GRAPH ?g { VALUES ?p { rdf:type rdfs:label dcterms:description } ?s ?p ?o }
+  GRAPH ?g { VALUES ?p { rdf:type rdfs:label skos:altLabel dcterms:description } ?s ?p ?o }
   GRAPH akg:meta { ?g a ak:SourceGraph }
 }"""
 _ONTOLOGY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH akg:ontology { ?s ?p ?o } }"

@@ -1,13 +1,13 @@
 """``alignkg report``: one page that answers "how closely and how fast does this enterprise follow
-national directives?" — the enterprise profile, the alignment chains, a timeline, the metrics,
-what the sources recommend and the gaps in the evidence, every row tied to its source.
+national directives?" — the enterprise profile, the alignment chains, a timeline, the cascade of
+each directive through the group, the metrics, what the sources recommend and the gaps in the
+evidence, every row tied to its source.
 
 Written as HTML (offline, the plot embedded as a PNG) and Markdown (the plot beside it)."""
 
 from __future__ import annotations
 
 import base64
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import pandas as pd
 from rdflib import Dataset
 
 from alignkg.analysis.alignment import nearest_enterprise, organisation_tree
@@ -23,20 +22,32 @@ from alignkg.analysis.chains import alignment_chains
 from alignkg.analysis.metrics import alignment_metrics
 from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_REPORT_TITLE, write_atomically
 from alignkg.model.terms import expand_curie
-from alignkg.model.words import count
 from alignkg.queries.named import run_query
 from alignkg.stores.base import Store
 from alignkg.views.markdown import format_metrics, markdown_table, markdown_text
+from alignkg.views.sections import (
+    cascades,
+    gap_notes,
+    markdown_cascades,
+    metric_text,
+    records_of,
+    sources_of,
+    text_of,
+)
 from alignkg.views.timeline import draw_timeline
+
+SERVES_TEXT = {"item": "stated", "meeting": "meeting as a whole", None: "not stated"}
+"""How the report shows whether a source ties a priority to the directive of its chain."""
 
 REPORT_HTML = "report.html"
 REPORT_MD = "report.md"
 TIMELINE_PNG = "report-timeline.png"
 
 _SOURCES = """
-SELECT ?source ?kind ?title ?publisher ?issued ?description WHERE {
+SELECT ?source ?kind ?title ?publisher ?issued ?url ?description WHERE {
   ?source a ?cls . VALUES (?cls ?kind) { (ak:Article "article") (ak:BackgroundKnowledge "background") }
-  OPTIONAL { ?source dcterms:title ?title }
+  OPTIONAL { ?source rdfs:label ?title }
+  OPTIONAL { ?source schema:url ?url }
   OPTIONAL { ?source dcterms:publisher ?publisher }
   OPTIONAL { ?source dcterms:issued ?issued }
   OPTIONAL { ?source dcterms:description ?description }
@@ -104,69 +115,6 @@ def _full_iri(compact: str) -> str:
     return str(expand_curie(compact) or compact)
 
 
-def _str(value: Any) -> str:
-    """Text of a cell; missing values (None, NaN, NA) as the empty string."""
-    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-    return "" if missing else str(value)
-
-
-def _dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a DataFrame as dictionaries, missing values as None."""
-    return [
-        {str(k): (None if _str(v) == "" and not isinstance(v, str) else v) for k, v in row.items()}
-        for row in frame.to_dict("records")
-    ]
-
-
-def _sources_of(*cells: Any) -> list[str]:
-    found: set[str] = set()
-    for cell in cells:
-        if isinstance(cell, str) and cell:
-            found.update(part.strip() for part in cell.split(";") if part.strip())
-    return sorted(found)
-
-
-def _notes(chains: pd.DataFrame, metrics: pd.DataFrame, background: set[str]) -> list[str]:
-    """What the sources do not establish, in plain words, so no gap is read as a fact."""
-    notes: list[str] = []
-    for m in _dicts(metrics):
-        if m["directives_followed"]:
-            notes.append(
-                f"The figures for {m['enterprise_label']} rest on {count(m['meetings'], 'meeting')}, "
-                f"{count(m['directives_followed'], 'directive')} and {count(m['lags'], 'lag')}: they "
-                "describe these events, not a general rate of response."
-            )
-        else:
-            notes.append(
-                f"The graph records {count(m['meetings'], 'meeting')} of {m['enterprise_label']} but no "
-                f"directive that {'it implements' if m['meetings'] == 1 else 'they implement'}, so no chain "
-                "or lag can be given for it."
-            )
-    for c in _dicts(chains.drop_duplicates(["directive", "meeting"])):
-        if c["lag_days"] is None:
-            missing = "the directive" if not c["directive_date"] else "the meeting"
-            notes.append(
-                f"The lag between {c['directive_label']} and {c['meeting_label']} is unknown: "
-                f"no source gives the date of {missing}."
-            )
-            continue
-        dates = _sources_of(c["directive_date_sources"], c["meeting_date_sources"])
-        used = [s for s in dates if s in background]
-        if used:
-            notes.append(
-                f"The lag of {count(c['lag_days'], 'day')} between {c['directive_label']} and "
-                f"{c['meeting_label']} "
-                f"uses dates from background knowledge ({', '.join(used)}), not from an article."
-            )
-    for c in _dicts(chains):
-        if c["serves_directive"] is False or c["serves_directive"] == 0:
-            notes.append(
-                f"No source states that the priority '{c['priority_label']}' serves {c['directive_label']}; "
-                f"that chain runs only through {c['meeting_label']}."
-            )
-    return notes
-
-
 def _context(dataset: Dataset | Store, title: str) -> dict[str, Any]:
     chains = alignment_chains(dataset)
     metrics = alignment_metrics(dataset)
@@ -182,7 +130,7 @@ def _context(dataset: Dataset | Store, title: str) -> dict[str, Any]:
     for detail in _records(dataset, _ENTERPRISES):
         details[detail["e"]].append(detail)
     enterprises = []
-    for m in _dicts(metrics):
+    for m in records_of(metrics):
         ent = details.get(str(m["enterprise"]), [])
         enterprises.append(
             {
@@ -198,32 +146,43 @@ def _context(dataset: Dataset | Store, title: str) -> dict[str, Any]:
             }
         )
     chain_rows = []
-    for c in _dicts(chains):
-        serves = c["serves_directive"]
+    for c in records_of(chains):
         chain_rows.append(
             {
-                "enterprise": _str(c["enterprise_label"]),
-                "issuer": _str(c["issuer"]),
-                "directive": _str(c["directive_label"]),
-                "directive_date": _str(c["directive_date"]),
-                "meeting": _str(c["meeting_label"]),
-                "meeting_date": _str(c["meeting_date"]),
-                "lag": _str(c["lag_days"]),
-                "priority": _str(c["priority_label"]),
-                "serves": "" if serves is None else ("stated" if serves else "not stated"),
-                "measures": _str(c["measures"]),
-                "sources": _sources_of(*(c[k] for k in c if k.endswith("_sources"))),
+                "enterprise": text_of(c["enterprise_label"]),
+                "issuer": text_of(c["issuer"]),
+                "directive": text_of(c["directive_label"]),
+                "directive_date": text_of(c["directive_date"])
+                + (" (occasion end)" if c["directive_date_basis"] == "occasion end" else ""),
+                "meeting": text_of(c["meeting_label"]),
+                "meeting_date": text_of(c["meeting_date"]),
+                "lag": text_of(c["lag_days"]),
+                "priority": text_of(c["priority_label"]),
+                "serves": "" if c["priority"] is None else SERVES_TEXT[c["serves_tie"]],
+                "measures": text_of(c["measures"]),
+                "sources": sources_of(*(c[k] for k in c if k.endswith("_sources"))),
             }
         )
     return {
         "title": title,
         "enterprises": enterprises,
+        "cascades": cascades(dataset),
+        "followed": [
+            {
+                "enterprise": m["enterprise_label"],
+                "meetings": text_of(m["meetings"]),
+                "directives": text_of(m["directives_followed"]),
+                "median_lag": metric_text(m["median_lag_days"]),
+                "citing": metric_text(m["meeting_directive_share"], percent=True),
+            }
+            for m in records_of(metrics)
+        ],
         "chains": chain_rows,
         "metric_header": ["metric", *metrics["enterprise_label"]],
         "metric_rows": format_metrics(metrics),
         "recommendations": _records(dataset, _CLAIMS % _full_iri("ak:Recommendation")),
         "caveats": _records(dataset, _CLAIMS % _full_iri("ak:Caveat")),
-        "notes": _notes(chains, metrics, background),
+        "notes": gap_notes(chains, metrics, background),
         "sources": sources,
         "source_titles": {s["source"]: s["title"] for s in sources},
         "chains_frame": chains,
@@ -268,6 +227,7 @@ def _markdown(ctx: dict[str, Any], timeline: bool) -> str:
     out.append(markdown_table(header, rows) if rows else "No chains in the graph.\n")
     if timeline:
         out.append(f"![Timeline of directives and meetings]({TIMELINE_PNG})\n")
+    out.append(markdown_cascades(ctx))
     out.append("## Metrics\n")
     out.append(markdown_table(ctx["metric_header"], ctx["metric_rows"]))
     out.append("## What the evidence does not establish\n")
@@ -280,8 +240,8 @@ def _markdown(ctx: dict[str, Any], timeline: bool) -> str:
         ]
         out.append(markdown_table(["#", "claim", "about", "source", "locator"], rows) if rows else "None.\n")
     out.append("## Sources\n")
-    rows = [[s["source"], s["kind"], s["title"], s["description"]] for s in ctx["sources"]]
-    out.append(markdown_table(["id", "kind", "title", "description"], rows))
+    rows = [[s["source"], s["kind"], s["title"], s["url"], s["description"]] for s in ctx["sources"]]
+    out.append(markdown_table(["id", "kind", "title", "address", "description"], rows))
     return "\n".join(out)
 
 
@@ -301,7 +261,7 @@ def _environment() -> jinja2.Environment:
 def render_report(dataset: Dataset | Store, *, title: str = DEFAULT_REPORT_TITLE) -> Report:
     """The report on every enterprise in ``dataset`` that convened a meeting, in HTML and Markdown."""
     ctx = _context(dataset, title)
-    png = draw_timeline(_dicts(ctx.pop("chains_frame").drop_duplicates(["directive", "meeting"])))
+    png = draw_timeline(records_of(ctx.pop("chains_frame").drop_duplicates(["directive", "meeting"])))
     image = base64.b64encode(png).decode("ascii") if png else None
     page = _environment().get_template("report.html").render(**ctx, timeline=image)
     return Report(html=page, markdown=_markdown(ctx, png is not None), timeline_png=png, notes=ctx["notes"])
