@@ -39,7 +39,7 @@ from alignkg.endpoint.sparql_protocol import protocol_params
 from alignkg.endpoint.workers import WorkerPool, source_list
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_GRAPH_FILE
-from alignkg.model.terms import with_prefixes
+from alignkg.model.terms import PREFIXES
 from alignkg.queries.named import bind_parameters, shipped_queries
 
 ROW_CAP_HEADER = "X-Alignkg-Row-Cap"
@@ -158,11 +158,12 @@ def _page(title: str) -> str:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("alignkg", "templates"), autoescape=True, keep_trailing_newline=True
     )
+    # the endpoint declares the alignkg prefixes itself (see inspect_query), so examples need no PREFIX lines
     examples = [
-        {"name": q.name, "question": q.question, "text": with_prefixes(bind_parameters(q))[0]}
-        for q in shipped_queries()
+        {"name": q.name, "question": q.question, "text": bind_parameters(q)} for q in shipped_queries()
     ]
-    return environment.get_template("query.html").render(title=title, examples=examples)
+    prefixes = [(prefix, str(namespace)) for prefix, namespace in PREFIXES.items()]
+    return environment.get_template("query.html").render(title=title, examples=examples, prefixes=prefixes)
 
 
 def create_app(config: EndpointConfig) -> Starlette:
