@@ -4,6 +4,7 @@ accept`` and ``alignkg review`` (a real process serving the page on a free loopb
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -215,16 +216,9 @@ def test_review_of_a_missing_draft_is_an_error(project: Path) -> None:
     assert "no draft 'none' in drafts" in result.stderr
 
 
-def test_the_tutorial_documents_every_option() -> None:
-    import typer.main
-
+def test_the_walk_through_shows_each_command_and_links_their_options() -> None:
+    """Every option is on docs/cli/ingest.md (tests/test_reference_docs.py checks it)."""
     tutorial = (ROOT / "docs" / "ingest.md").read_text(encoding="utf-8")
-    for info in app.registered_commands:
-        if info.name not in ("ingest", "accept", "review"):
-            continue
-        assert f"alignkg {info.name}" in tutorial
-        command = typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
-        options = [n for p in command.params for n in p.opts + p.secondary_opts if n.startswith("--")]
-        assert options
-        for option in options:
-            assert option in tutorial, f"alignkg {info.name} {option} is not documented"
+    for name in ("ingest", "review", "accept"):
+        assert re.search(rf"^alignkg {name} \S", tutorial, re.M), f"docs/ingest.md shows no alignkg {name}"
+    assert "](cli/ingest.md)" in tutorial

@@ -127,7 +127,7 @@ def test_shipped_data_is_valid_with_honest_warnings() -> None:
 
 
 def test_value_of_the_wrong_class_is_traced_to_its_cell(project: Path) -> None:
-    """The example of README.md, word for word."""
+    """The example of docs/cli/graph.md, word for word."""
     edit_cell(project / STATEMENTS, CHAIR_ROW, "object", "baogang-group")
     report = alignkg.validate("data", "ontology/alignkg.ttl")
     expected = (
@@ -136,7 +136,8 @@ def test_value_of_the_wrong_class_is_traced_to_its_cell(project: Path) -> None:
         "found Baogang Group (akid:baogang-group, ak:StateOwnedEnterprise)"
     )
     assert lines(report)[0] == expected
-    assert expected.removeprefix("violation: ") in (ROOT / "README.md").read_text(encoding="utf-8")
+    reference = (ROOT / "docs" / "cli" / "graph.md").read_text(encoding="utf-8")
+    assert expected.removeprefix("violation: ") in reference
     (finding,) = report.violations
     assert finding.location == alignkg.Location(STATEMENTS, CHAIR_ROW, "object")
     assert (finding.entity, finding.property) == (MEETING.split(" (")[0], "ak:chairedBy")

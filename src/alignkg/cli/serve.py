@@ -98,7 +98,7 @@ def serve_command(
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(
             f"note: listening on {host}, reachable from other machines; the endpoint has no "
-            "authentication (see 'Behind a reverse proxy' in the README)",
+            "authentication (see 'Behind a reverse proxy' in docs/cli/serve.md)",
             highlight=False,
         )
     serve(config)

@@ -17,19 +17,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from alignkg.endpoint.guard import InspectedQuery, QueryForm, RequestError, check_graphs, inspect_query
-from alignkg.endpoint.media import (
-    GRAPH_ALIASES,
-    GRAPH_FORMAT_NAMES,
-    RESULT_ALIASES,
-    RESULT_FORMAT_NAMES,
-    GraphMedia,
-    ResultMedia,
-    negotiate,
-    write_boolean,
-    write_graph,
-    write_solutions,
-)
+from alignkg.endpoint.guard import InspectedQuery, RequestError, check_graphs, inspect_query
+from alignkg.endpoint.media import GraphMedia, ResultMedia, write_boolean, write_graph, write_solutions
+from alignkg.endpoint.negotiation import choose_media
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.terms import PREFIXES
 from alignkg.stores.base import Store
@@ -43,13 +33,14 @@ _OX_POSITION = re.compile(r"error at (\d+):(\d+)")
 class QueryRequest:
     """One SPARQL protocol query as the worker needs it.
 
+    ``formats`` are the values of the ``format`` and ``output`` parameters, in the order given;
     ``default_graph_uris`` / ``named_graph_uris`` are the protocol parameters; when either is
     given they replace the query's own FROM / FROM NAMED, as the SPARQL 1.1 Protocol says.
     """
 
     query: str
     accept: str | None = None
-    format: str | None = None
+    formats: tuple[str, ...] = ()
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     row_cap: int = 10_000
@@ -134,31 +125,6 @@ def open_served(spec: str, sources: Sequence[str | Path]) -> OpenedGraph:
 def _native_info(store: ox.Store) -> StoreInfo:
     graphs = tuple(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
     return StoreInfo(graphs, len(store))
-
-
-def _choose(request: QueryRequest, form: QueryForm) -> ResultMedia | GraphMedia:
-    """The answer's media type: a known ``format`` parameter first, else the Accept header."""
-    graph_form = form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
-    kinds: type[ResultMedia] | type[GraphMedia] = GraphMedia if graph_form else ResultMedia
-    names: dict[str, ResultMedia] | dict[str, GraphMedia] = (
-        GRAPH_FORMAT_NAMES if graph_form else RESULT_FORMAT_NAMES
-    )
-    aliases: dict[str, str] = dict(GRAPH_ALIASES if graph_form else RESULT_ALIASES)
-    if request.format:
-        fmt = request.format.strip().lower()
-        if fmt in names:
-            return names[fmt]
-        if fmt in [m.value for m in kinds]:
-            return kinds(fmt)
-    chosen = negotiate(request.accept, [m.value for m in kinds], aliases)
-    if chosen is None:
-        offered = ", ".join(m.value for m in kinds)
-        raise RequestError(
-            f"cannot answer a {form} query as {request.format or request.accept!r}; available: {offered}",
-            status=406,
-            code="not-acceptable",
-        )
-    return kinds(chosen)
 
 
 def _native_result(store: ox.Store, request: QueryRequest, inspected: InspectedQuery) -> object:
@@ -249,7 +215,7 @@ def answer_query(graph: OpenedGraph, request: QueryRequest) -> Answer:
 def _answer(graph: OpenedGraph, request: QueryRequest) -> Answer:
     info = graph.info
     inspected = inspect_query(request.query, known_graphs=info.graphs)
-    media = _choose(request, inspected.form)
+    media = choose_media(inspected.form, request.formats, request.accept)
     check_graphs(request.default_graph_uris, info.graphs, clause="default-graph-uri")
     check_graphs(request.named_graph_uris, info.graphs, clause="named-graph-uri")
     if graph.native is not None:

@@ -1,6 +1,8 @@
-"""Media types of SPARQL answers: content negotiation, and writing solutions (SPARQL JSON, XML,
-CSV, TSV) and graphs (Turtle, N-Triples, JSON-LD, RDF/XML) from pyoxigraph terms. CSV and TSV
-text values that a spreadsheet would run as formulas are written as text (:mod:`alignkg.model.cells`)."""
+"""Media types of SPARQL answers, and writing solutions (SPARQL JSON, XML, CSV, TSV) and graphs
+(Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, by pyoxigraph's writers) from pyoxigraph terms.
+CSV and TSV text values that a spreadsheet would run as formulas are written as text
+(:mod:`alignkg.model.cells`); a graph is written in a canonical order, so the same graph always
+gives the same bytes."""
 
 from __future__ import annotations
 
@@ -67,99 +69,21 @@ class GraphMedia(StrEnum):
 
     TURTLE = "text/turtle"
     NTRIPLES = "application/n-triples"
+    NQUADS = "application/n-quads"
+    TRIG = "application/trig"
     JSONLD = "application/ld+json"
     RDFXML = "application/rdf+xml"
 
 
-# Other names clients send for the same formats (first entry of each enum is the default).
-RESULT_ALIASES: dict[str, ResultMedia] = {
-    "application/json": ResultMedia.JSON,
-    "application/xml": ResultMedia.XML,
-    "text/xml": ResultMedia.XML,
-}
-GRAPH_ALIASES: dict[str, GraphMedia] = {
-    "application/x-turtle": GraphMedia.TURTLE,
-    "text/plain": GraphMedia.NTRIPLES,
-    "application/json": GraphMedia.JSONLD,
-    "application/xml": GraphMedia.RDFXML,
-    "text/xml": GraphMedia.RDFXML,
-}
-# Values of the ``format`` request parameter (as SPARQLWrapper and many endpoints send it).
-RESULT_FORMAT_NAMES: dict[str, ResultMedia] = {
-    "json": ResultMedia.JSON,
-    "xml": ResultMedia.XML,
-    "csv": ResultMedia.CSV,
-    "tsv": ResultMedia.TSV,
-}
-GRAPH_FORMAT_NAMES: dict[str, GraphMedia] = {
-    "turtle": GraphMedia.TURTLE,
-    "ttl": GraphMedia.TURTLE,
-    "n3": GraphMedia.TURTLE,
-    "ntriples": GraphMedia.NTRIPLES,
-    "nt": GraphMedia.NTRIPLES,
-    "json-ld": GraphMedia.JSONLD,
-    "jsonld": GraphMedia.JSONLD,
-    "json": GraphMedia.JSONLD,
-    "xml": GraphMedia.RDFXML,
-    "rdfxml": GraphMedia.RDFXML,
-    "rdf+xml": GraphMedia.RDFXML,
-}
 _OX_GRAPH = {
     GraphMedia.TURTLE: ox.RdfFormat.TURTLE,
     GraphMedia.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    GraphMedia.NQUADS: ox.RdfFormat.N_QUADS,
+    GraphMedia.TRIG: ox.RdfFormat.TRIG,
     GraphMedia.JSONLD: ox.RdfFormat.JSON_LD,
     GraphMedia.RDFXML: ox.RdfFormat.RDF_XML,
 }
-
-
-def _accepted(accept: str) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header with their q values, best first (stable for ties)."""
-    ranges: list[tuple[str, float, int]] = []
-    for position, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        quality = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-        ranges.append((media, quality, -position * 10 + specificity))
-    ranges.sort(key=lambda r: (-r[1], -r[2]))
-    return [(media, quality) for media, quality, _ in ranges]
-
-
-def negotiate(accept: str | None, offered: Sequence[str], aliases: dict[str, str]) -> str | None:
-    """The offered media type that best fits ``accept`` (the first offered when absent), or None.
-
-    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", ["a/json", "application/sparql-results+xml", "text/csv"], {})
-    'application/sparql-results+xml'
-    >>> negotiate("image/png", ["a/json"], {}) is None
-    True
-    """  # noqa: E501
-    if not accept or not accept.strip():
-        return offered[0]
-    for media, quality in _accepted(accept):
-        if quality <= 0:
-            continue
-        if media == "*/*":
-            return offered[0]
-        if media.endswith("/*"):
-            family = media[:-1]
-            for candidate in offered:
-                if candidate.startswith(family):
-                    return candidate
-            continue
-        if media in offered:
-            return media
-        if media in aliases:
-            return aliases[media]
-    return None
+_WITH_PREFIXES = (GraphMedia.TURTLE, GraphMedia.TRIG)
 
 
 def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
@@ -257,14 +181,15 @@ def write_solutions(
 
 
 def write_boolean(media: ResultMedia, value: bool) -> bytes:
-    """An ASK answer in a W3C results format (CSV and TSV as a one-cell table)."""
+    """An ASK answer in a W3C results format (CSV and TSV as the one-cell table ``answer``)."""
     word = "true" if value else "false"
     if media is ResultMedia.JSON:
         return json.dumps({"head": {}, "boolean": value}).encode()
     if media is ResultMedia.XML:
         return _xml_document(f"<head/><boolean>{word}</boolean>")
-    separator = "\r\n" if media is ResultMedia.CSV else "\n"
-    return f"answer{separator}{word}{separator}".encode()
+    if media is ResultMedia.CSV:
+        return f"answer\r\n{word}\r\n".encode()
+    return f"?answer\n{word}\n".encode()  # TSV names variables with "?"; the cell is a boolean literal
 
 
 def _xml_document(inner: str) -> bytes:
@@ -274,9 +199,51 @@ def _xml_document(inner: str) -> bytes:
     ).encode()
 
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _shown(term: Term, blank: str) -> str:
+    """A term as N-Triples, the blank node ``blank`` as ``_:`` and any other blank node as ``_:?``."""
+    if isinstance(term, ox.BlankNode):
+        return "_:" if term.value == blank else "_:?"
+    return str(term)
+
+
+def canonical_order(triples: Sequence[ox.Triple]) -> list[ox.Triple]:
+    """The triples sorted by their terms, blank nodes relabelled ``b0``, ``b1``... in order of
+    first use, so an answer's bytes depend neither on the engine's order nor on the random labels
+    a CONSTRUCT template's blank nodes get. A blank node sorts by the triples it is in (with blank
+    nodes left out), so only blank nodes alike in all of them can swap labels."""
+    uses: dict[str, list[str]] = {}
+    for triple in triples:
+        for term in (triple.subject, triple.object):
+            if isinstance(term, ox.BlankNode):
+                line = " ".join(
+                    _shown(t, term.value) for t in (triple.subject, triple.predicate, triple.object)
+                )
+                uses.setdefault(term.value, []).append(line)
+    signature = {label: "\n".join(sorted(lines)) for label, lines in uses.items()}
+
+    def key(term: Term) -> str:
+        return "_:" + signature[term.value] if isinstance(term, ox.BlankNode) else str(term)
+
+    ordered = sorted(triples, key=lambda t: (key(t.subject), key(t.predicate), key(t.object)))
+    if not uses:
+        return ordered
+    labels: dict[str, ox.BlankNode] = {}
+
+    def relabel(term: Term) -> Term:
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term.value, ox.BlankNode(f"b{len(labels)}"))
+        return term
+
+    return [ox.Triple(relabel(t.subject), t.predicate, relabel(t.object)) for t in ordered]  # type: ignore[arg-type]
+
+
 def write_graph(media: GraphMedia, triples: Iterable[ox.Triple]) -> bytes:
-    """Triples in an RDF syntax, with alignkg's prefixes where the syntax has them."""
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if media is GraphMedia.TURTLE else None
-    data = ox.serialize(list(triples), format=_OX_GRAPH[media], prefixes=prefixes)
+    """Triples in an RDF syntax (a dataset syntax puts them in the default graph), in canonical
+    order, with alignkg's prefixes where the syntax has them."""
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if media in _WITH_PREFIXES else None
+    data = ox.serialize(canonical_order(list(triples)), format=_OX_GRAPH[media], prefixes=prefixes)
     assert data is not None
     return data

@@ -33,12 +33,13 @@ from alignkg.endpoint.admission import Admission
 from alignkg.endpoint.connections import ConnectionCounts, ConnectionLimits, uvicorn_config
 from alignkg.endpoint.engine import Answer, QueryRequest, ViewRequest, view_refusal
 from alignkg.endpoint.guard import RequestError
-from alignkg.endpoint.media import GRAPH_ALIASES, GraphMedia, negotiate, write_graph
-from alignkg.endpoint.sparql_protocol import one_param, protocol_params
+from alignkg.endpoint.media import GraphMedia, write_graph
+from alignkg.endpoint.negotiation import GRAPH_ALIASES, negotiate
+from alignkg.endpoint.sparql_protocol import protocol_params
 from alignkg.endpoint.workers import WorkerPool, source_list
 from alignkg.model.errors import AlignkgError
 from alignkg.model.files import DEFAULT_GRAPH_FILE
-from alignkg.model.terms import with_prefixes
+from alignkg.model.terms import PREFIXES
 from alignkg.queries.named import bind_parameters, shipped_queries
 
 ROW_CAP_HEADER = "X-Alignkg-Row-Cap"
@@ -133,7 +134,7 @@ def _service_description(request: Request, pool: WorkerPool) -> Response:
     ]
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV"):
         triples.append(ox.Triple(sd, iri(_SD, "resultFormat"), iri(_FORMATS, name)))
-    for name in ("Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for name in ("Turtle", "N-Triples", "N-Quads", "TriG", "JSON-LD", "RDF_XML"):
         triples.append(ox.Triple(sd, iri(_SD, "resultFormat"), iri(_FORMATS, name)))
     for graph in pool.info.graphs:
         named = ox.BlankNode()
@@ -157,11 +158,12 @@ def _page(title: str) -> str:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("alignkg", "templates"), autoescape=True, keep_trailing_newline=True
     )
+    # the endpoint declares the alignkg prefixes itself (see inspect_query), so examples need no PREFIX lines
     examples = [
-        {"name": q.name, "question": q.question, "text": with_prefixes(bind_parameters(q))[0]}
-        for q in shipped_queries()
+        {"name": q.name, "question": q.question, "text": bind_parameters(q)} for q in shipped_queries()
     ]
-    return environment.get_template("query.html").render(title=title, examples=examples)
+    prefixes = [(prefix, str(namespace)) for prefix, namespace in PREFIXES.items()]
+    return environment.get_template("query.html").render(title=title, examples=examples, prefixes=prefixes)
 
 
 def create_app(config: EndpointConfig) -> Starlette:
@@ -200,7 +202,7 @@ def create_app(config: EndpointConfig) -> Starlette:
         job = QueryRequest(
             query=text,
             accept=request.headers.get("accept"),
-            format=one_param(params, "format") or one_param(params, "output"),
+            formats=(*params.get("format", []), *params.get("output", [])),
             default_graph_uris=tuple(params.get("default-graph-uri", [])),
             named_graph_uris=tuple(params.get("named-graph-uri", [])),
             row_cap=config.row_cap,

@@ -68,9 +68,9 @@ async def protocol_params(request: Request, limit: int) -> tuple[str | None, dic
         params = parse_qs(_text(body, "request body"), keep_blank_values=True)
         if "update" in params:
             raise _refuse_update()
-        for key in ("format", "output"):
-            if key in url_params and key not in params:
-                params[key] = url_params[key]
+        for key in ("format", "output"):  # given in the URL and the body, all must agree (see negotiation)
+            if key in url_params:
+                params[key] = url_params[key] + params.get(key, [])
         return one_param(params, "query"), params
     if content_type == "application/sparql-query":
         return _text(body, "query"), url_params

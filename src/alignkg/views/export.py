@@ -4,8 +4,9 @@ and node and edge CSV tables. Files are written atomically and the same graph al
 byte-identical files.
 
 Every edge has its own id (``e0``, ``e1``...), nodes are named by their labels, numbers and dates
-keep their types (from the literals' datatypes), attribute names are XML name tokens, and
-characters XML 1.0 cannot hold (ESC, BEL and the other C0 controls) are dropped from XML files.
+keep their types (from the literals' datatypes), attribute names are XML name tokens, GraphML
+node ids are name tokens too (:func:`name_token`: full IRIs have their ``/``, ``?``... escaped),
+and characters XML 1.0 cannot hold (ESC, BEL and the other C0 controls) are dropped from XML files.
 """
 
 from __future__ import annotations
@@ -47,7 +48,12 @@ EDGE_COLUMNS = ["source", "target", "predicate", "label", "provenance"]
 """Edge columns; ``provenance`` is the id of the source stating the fact (``aksrc:...``)."""
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NOT_NAME = re.compile(r"[^\w.:-]")
+_NAME_CHARS = "A-Za-z0-9._:\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u3007\u3021-\u3029\u4e00-\u9fa5-"
+"""Characters every edition of XML 1.0 allows in a name token (XML Schema validators such as
+libxml2 apply the older, narrower edition): ASCII letters, digits and ``._:-``, the Latin-1
+letters and the CJK ideographs U+4E00 to U+9FA5."""
+_NOT_NAME = re.compile(f"[^{_NAME_CHARS}]")
+_ESCAPED = re.compile(f"_(?=x)|[^{_NAME_CHARS}]")
 _INTEGERS = {"integer", "int", "long", "short", "byte", "positiveInteger", "nonNegativeInteger"}
 _INTEGERS |= {"negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort"}
 _REALS = {"decimal", "double", "float"}
@@ -72,6 +78,21 @@ def xml_text(text: str) -> str:
     'Baogang[31m Group'
     """
     return _NOT_XML.sub("", text)
+
+
+def name_token(text: str) -> str:
+    """``text`` as an XML name token, which GraphML ids must be: each character outside
+    ``_NAME_CHARS``, and each ``_`` before an ``x``, becomes ``_xHHHH_`` (its code point in hex),
+    so different ids stay different and ``re.sub(r"_x([0-9A-F]+)_", ...)`` gives them back.
+
+    >>> name_token("akid:baogang-group")
+    'akid:baogang-group'
+    >>> name_token("https://example.org/a?b=1")
+    'https:_x002F__x002F_example.org_x002F_a_x003F_b_x003D_1'
+    >>> name_token("_x2F_ 包头")
+    '_x005F_x2F__x0020_包头'
+    """
+    return _ESCAPED.sub(lambda found: f"_x{ord(found[0]):04X}_", text)
 
 
 def _plain(key: str, value: Any) -> dict[str, str]:
@@ -202,11 +223,11 @@ def _graphml(graph: nx.MultiDiGraph) -> bytes:
             ET.SubElement(root, "key", attributes)
     body = ET.SubElement(root, "graph", {"id": "alignkg", "edgedefault": "directed"})
     for node, values in nodes:
-        element = ET.SubElement(body, "node", {"id": xml_text(node)})
+        element = ET.SubElement(body, "node", {"id": name_token(node)})
         for name, value in sorted(values.items()):
             ET.SubElement(element, "data", {"key": ids["node", name]}).text = _xml_value(value)
     for edge, u, v, values in edges:
-        element = ET.SubElement(body, "edge", {"id": edge, "source": xml_text(u), "target": xml_text(v)})
+        element = ET.SubElement(body, "edge", {"id": edge, "source": name_token(u), "target": name_token(v)})
         for name, value in sorted(values.items()):
             ET.SubElement(element, "data", {"key": ids["edge", name]}).text = _xml_value(value)
     return _xml_bytes(root)
