@@ -22,6 +22,7 @@ from alignkg.analysis.alignment import (
     select_rows,
 )
 from alignkg.model.errors import AlignkgError
+from alignkg.queries.resolve import resolve_entity
 from alignkg.stores.base import Store
 
 CASCADE_COLUMNS = [
@@ -144,23 +145,14 @@ def _rows(
     return rows
 
 
-def resolve_directive(data: AlignmentData, wanted: str) -> str:
-    """The id of the directive ``wanted`` names: an id (``akid:x`` or ``x``) or an English label
-    (any letter case). The error lists the directives whose label contains the text."""
-    labels: dict[str, str] = {
-        str(d["directive"]): str(d["directiveLabel"] or d["directive"])
-        for ds in data.directives.values()
-        for d in ds
-    }
-    as_id = wanted if ":" in wanted else f"akid:{wanted}"
-    if as_id in labels:
-        return as_id
-    by_label = sorted(d for d, label in labels.items() if label.casefold() == wanted.strip().casefold())
-    if by_label:
-        return str(by_label[0])
-    near = sorted(label for label in labels.values() if wanted.strip().casefold() in label.casefold())
-    hint = f"; directives whose label contains it: {', '.join(near[:10])}" if near else ""
-    raise AlignkgError(f"no directive {wanted!r} is studied at any meeting in the graph{hint}")
+def resolve_directive(dataset: Dataset | Store, data: AlignmentData, wanted: str) -> str:
+    """The id of the directive ``wanted`` names, as every entity argument is read (an id, a label
+    or an alias in any case; an unknown name fails with the closest ones), if a meeting studied it."""
+    found = resolve_entity(dataset, wanted, what="directive")
+    studied = {str(d["directive"]) for ds in data.directives.values() for d in ds}
+    if found not in studied:
+        raise AlignkgError(f"{wanted!r} is {found}, not a directive that a meeting in the graph studied")
+    return found
 
 
 def directive_cascade(
@@ -180,7 +172,7 @@ def directive_cascade(
     officers = _officers(dataset, parents, enterprises)
     frame = pd.DataFrame(_rows(data, parents, enterprises, officers), columns=CASCADE_COLUMNS)
     if directive is not None:
-        frame = frame[frame["directive"] == resolve_directive(data, directive)]
+        frame = frame[frame["directive"] == resolve_directive(dataset, data, directive)]
     if min_enterprises > 1:
         counts = frame.groupby("directive")["enterprise"].nunique()
         frame = frame[frame["directive"].isin(counts[counts >= min_enterprises].index)]

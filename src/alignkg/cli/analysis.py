@@ -9,7 +9,7 @@ import typer
 
 from alignkg.cli.app import (
     GraphStoreOption,
-    OutputFormat,
+    TableFormat,
     StoreOption,
     app,
     fail,
@@ -64,17 +64,17 @@ def _cell(value: object) -> str:
 
 
 def print_frame(
-    frame: pd.DataFrame, output: OutputFormat, *, title: str, header: list[str], rows: list[list[str]]
+    frame: pd.DataFrame, output: TableFormat, *, title: str, header: list[str], rows: list[list[str]]
 ) -> None:
     """Print a frame as CSV or JSON, or its text rows as a Markdown or terminal table."""
     from alignkg.views.markdown import markdown_table
 
-    if output is OutputFormat.csv:
+    if output is TableFormat.csv:
         safe = frame.rename(columns=formula_safe).map(lambda v: formula_safe(v) if isinstance(v, str) else v)
         typer.echo(safe.to_csv(index=False, lineterminator="\n"), nl=False)
-    elif output is OutputFormat.json:
+    elif output is TableFormat.json:
         typer.echo(frame.to_json(orient="records", force_ascii=False, indent=2))
-    elif output is OutputFormat.md:
+    elif output is TableFormat.md:
         typer.echo(markdown_table(header, rows), nl=False)
     else:
         out.print(table(title, header, rows))
@@ -85,7 +85,7 @@ def chains_command(
     enterprise: Annotated[
         str | None, typer.Option(help="Only this enterprise's chains (an id, label or alias).")
     ] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
     store: StoreOption = None,
     graph_store: GraphStoreOption = None,
@@ -117,7 +117,7 @@ def chains_command(
 
 @app.command("metrics")
 def metrics_command(
-    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
     store: StoreOption = None,
     graph_store: GraphStoreOption = None,
@@ -142,7 +142,7 @@ def cascade_command(
     min_enterprises: Annotated[
         int, typer.Option(min=1, help="Only directives studied by at least this many enterprises.")
     ] = 1,
-    output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.table,
+    output: Annotated[TableFormat, typer.Option("--format", help="Output format.")] = TableFormat.table,
     graph: Annotated[list[Path] | None, typer.Option(help="Graph file(s) to read (repeatable).")] = None,
     store: StoreOption = None,
     graph_store: GraphStoreOption = None,
@@ -161,7 +161,7 @@ def cascade_command(
         )
     except AlignkgError as exc:
         fail(exc)
-    if output in (OutputFormat.csv, OutputFormat.json):
+    if output in (TableFormat.csv, TableFormat.json):
         print_frame(frame, output, title="", header=[], rows=[])
         return
     if frame.empty:
@@ -174,7 +174,7 @@ def cascade_command(
             when += f" ({first['directive_date_basis']})"
         title = f"{first['directive_label']} — {_cell(first['issuer'])}, {when}"
         rows = [[_cell(v) for v in row] for row in steps[list(CASCADE_TABLE)].itertuples(index=False)]
-        if output is OutputFormat.md:
+        if output is TableFormat.md:
             typer.echo(f"### {title}\n\n" + markdown_table(list(CASCADE_TABLE.values()), rows))
         else:
             out.print(table(title, list(CASCADE_TABLE.values()), rows))

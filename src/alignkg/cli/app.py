@@ -35,6 +35,15 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
+class TableFormat(StrEnum):
+    """How the analysis commands print a table: for the terminal, as CSV, JSON or Markdown."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    md = "md"
+
+
 class OutputFormat(StrEnum):
     """How ``alignkg query`` prints its answer: a table, CSV, JSON or Markdown for SELECT and ASK,
     RDF for CONSTRUCT and DESCRIBE (Turtle unless another RDF format is named)."""

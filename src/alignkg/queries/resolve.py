@@ -117,18 +117,22 @@ def _bind(iri: str, restrict: str) -> str:
 def _near_entities(data: Dataset | Store, name: str, restrict: str) -> list[str]:
     """The entities whose id, labels or aliases come closest to ``name``, as ``Label (akid:x)``."""
     names: dict[str, list[str]] = {}
-    english: dict[str, str] = {}
+    shown: dict[str, tuple[int, str]] = {}
     rows = _rows(
         data,
-        f"""SELECT ?e ?l WHERE {{
-          ?e rdfs:label|skos:altLabel ?l . FILTER({_ENTITY_FILTER}) {restrict}
+        f"""SELECT ?e ?l ?alias WHERE {{
+          {{ ?e rdfs:label ?l BIND(false AS ?alias) }} UNION {{ ?e skos:altLabel ?l BIND(true AS ?alias) }}
+          FILTER({_ENTITY_FILTER}) {restrict}
         }}""",
     )
-    for entity, label in rows:
+    for entity, label, alias in rows:
         key = compact_iri(str(entity))
         names.setdefault(key, [key.removeprefix("akid:")]).append(str(label))
-        if (isinstance(label, Literal) and label.language == "en") or key not in english:
-            english[key] = str(label)
+        # shown by its English label, else another label, else an alias
+        rank = (2 if str(alias) == "true" else 0) + (0 if isinstance(label, Literal) and label.language == "en" else 1)
+        if key not in shown or (rank, str(label)) < shown[key]:
+            shown[key] = (rank, str(label))
+    english = {key: label for key, (_, label) in shown.items()}
     wanted = name.strip().removeprefix("akid:")
     return [f"{english[key]} ({key})" for key in closest(wanted, names)]
 
