@@ -255,3 +255,14 @@ def test_chains_and_metrics_are_the_same_on_an_oxigraph_store(tmp_path: Path) ->
         store.load(tmp_path / "alignkg.trig")
         pd.testing.assert_frame_equal(alignkg.alignment_metrics(store), alignkg.alignment_metrics(in_memory))
         pd.testing.assert_frame_equal(alignkg.alignment_chains(store), alignkg.alignment_chains(in_memory))
+
+
+@pytest.mark.parametrize("command", ["chains", "metrics", "cascade"])
+def test_analysis_commands_refuse_formats_they_cannot_write(command: str) -> None:
+    from typer.testing import CliRunner
+
+    from alignkg.cli import app
+
+    result = CliRunner().invoke(app, [command, "--format", "turtle"])
+    assert result.exit_code == 2
+    assert "'turtle' is not one of" in result.output and "'md'" in result.output

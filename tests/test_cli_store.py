@@ -118,7 +118,7 @@ def test_construct_and_describe_are_written_as_rdf(
     import pyoxigraph as ox
 
     for query, triples in (
-        ("CONSTRUCT { ?p org:holds ?post } WHERE { ?p org:holds ?post }", 5),
+        ("CONSTRUCT { ?p org:holds ?post } WHERE { ?p org:holds ?post }", 12),
         ("DESCRIBE akid:meng-fanying", None),
     ):
         runs = [

@@ -55,7 +55,7 @@ def test_ingest_prints_what_it_found_where_the_draft_is_and_what_to_run_next(pro
     assert lines[0] == f"Drafted {folder.name} from {FIXTURE}"
     assert lines[1] == (
         "  1 meeting, 3 people chairing or attending, 2 directives, 4 candidate priorities: "
-        "11 new entities and 23 statements to review"
+        "10 new entities and 22 statements to review"  # the deputy general manager's post is known
     )
     assert f"  draft: {Path('drafts', folder.name)}/" in lines
     assert any("choices" in line for line in lines if line.startswith("  note:"))

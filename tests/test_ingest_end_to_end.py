@@ -37,7 +37,14 @@ def saved_page(project: Path) -> Path:
     return Path(shutil.copy(FIXTURE, project / "saved" / "baogang-party-committee.html"))
 
 
-def check_the_graph(project: Path, priorities: int) -> None:
+def baogang_metrics(project: Path) -> dict[str, int]:
+    """Baogang Group's row of ``alignkg metrics`` on the project's data as it is now."""
+    alignkg(project, "build")
+    metrics = {m["enterprise"]: m for m in json.loads(alignkg(project, "metrics", "--format", "json"))}
+    return dict(metrics["akid:baogang-group"])
+
+
+def check_the_graph(project: Path, before: dict[str, int], priorities: int) -> None:
     alignkg(project, "build")
     chains = json.loads(alignkg(project, "chains", "--format", "json"))
     mine = [c for c in chains if c["meeting"] == MEETING]
@@ -48,25 +55,27 @@ def check_the_graph(project: Path, priorities: int) -> None:
     assert {c["meeting_date"] for c in mine} == {"2025-03-12"}
     assert {c["enterprise"] for c in mine} == {"akid:baogang-group"}
     assert len({c["priority"] for c in mine if c["priority"]}) == priorities
-    metrics = {m["enterprise"]: m for m in json.loads(alignkg(project, "metrics", "--format", "json"))}
-    assert metrics["akid:baogang-group"]["meetings"] == 2
-    assert metrics["akid:baogang-group"]["directives_followed"] == 4
-    assert metrics["akid:baogang-group"]["priorities"] == 3 + priorities
+    after = baogang_metrics(project)
+    assert after["meetings"] == before["meetings"] + 1
+    assert after["directives_followed"] == before["directives_followed"] + 2  # both directives are new
+    assert after["priorities"] == before["priorities"] + priorities
     assert "wrote" in alignkg(project, "view")
     page = (project / "build" / "alignkg.html").read_text(encoding="utf-8")
     assert MEETING in page and "Baogang Group Party Committee enlarged meeting of 12 March 2025" in page
 
 
 def test_ingest_accept_build_and_find_the_meeting(project: Path) -> None:
+    before = baogang_metrics(project)
     summary = alignkg(project, "ingest", str(saved_page(project)))
     (folder,) = (project / "drafts").iterdir()
     assert f"Next: alignkg review {Path('drafts', folder.name)}" in summary
     merged = alignkg(project, "accept", f"drafts/{folder.name}")
     assert merged.startswith("Merged ")
-    check_the_graph(project, priorities=0)  # candidate priorities wait for a reviewer's paraphrase
+    check_the_graph(project, before, priorities=0)  # candidate priorities wait for a reviewer's paraphrase
 
 
 def test_ingest_review_build_and_find_the_meeting_with_its_priorities(project: Path) -> None:
+    before = baogang_metrics(project)
     alignkg(project, "ingest", str(saved_page(project)))
     (folder,) = (project / "drafts").iterdir()
     config = ReviewConfig(drafts_dir=project / "drafts", data_dir=project / "data")
@@ -95,4 +104,4 @@ def test_ingest_review_build_and_find_the_meeting_with_its_priorities(project: P
             headers={"Content-Type": "application/json", TOKEN_HEADER: opened["token"]},
         )
         assert saved.status_code == 200, saved.text
-    check_the_graph(project, priorities=4)
+    check_the_graph(project, before, priorities=4)

@@ -47,6 +47,7 @@ def test_the_page_lists_the_prefixes_the_endpoint_declares(live: Live) -> None:
 def test_every_example_runs_without_prefix_lines_and_gives_the_golden_answer(live: Live) -> None:
     examples = page_examples(live)
     assert [e["name"] for e in examples] == [q.name for q in alignkg.shipped_queries()]
+    empty: list[str] = []
     for example in examples:
         assert "PREFIX" not in example["text"].upper(), f"{example['name']} still writes out PREFIX lines"
         response = httpx.post(
@@ -57,9 +58,11 @@ def test_every_example_runs_without_prefix_lines_and_gives_the_golden_answer(liv
         )
         assert response.status_code == 200, (example["name"], response.text)
         rows = list(csv.reader(io.StringIO(response.text)))
-        assert len(rows) > 1, f"{example['name']} returned no rows"
+        if len(rows) <= 1:
+            empty.append(example["name"])
         golden = (GOLDEN / f"{example['name']}.csv").read_text(encoding="utf-8")
         assert crlf(response.text) == crlf(golden), example["name"]
+    assert empty == ["background-statements"]  # the shipped data rests on no background knowledge
 
 
 # --------------------------------------------------------------------------- in Chromium

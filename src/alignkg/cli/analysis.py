@@ -9,8 +9,8 @@ import typer
 
 from alignkg.cli.app import (
     GraphStoreOption,
-    TableFormat,
     StoreOption,
+    TableFormat,
     app,
     fail,
     on_graph,

@@ -129,7 +129,9 @@ def _near_entities(data: Dataset | Store, name: str, restrict: str) -> list[str]
         key = compact_iri(str(entity))
         names.setdefault(key, [key.removeprefix("akid:")]).append(str(label))
         # shown by its English label, else another label, else an alias
-        rank = (2 if str(alias) == "true" else 0) + (0 if isinstance(label, Literal) and label.language == "en" else 1)
+        rank = (2 if str(alias) == "true" else 0) + (
+            0 if isinstance(label, Literal) and label.language == "en" else 1
+        )
         if key not in shown or (rank, str(label)) < shown[key]:
             shown[key] = (rank, str(label))
     english = {key: label for key, (_, label) in shown.items()}
