@@ -4,6 +4,7 @@ review server), build, and find the new meeting in chains, metrics and the HTML 
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -71,6 +72,14 @@ def test_ingest_accept_build_and_find_the_meeting(project: Path) -> None:
     assert f"Next: alignkg review {Path('drafts', folder.name)}" in summary
     merged = alignkg(project, "accept", f"drafts/{folder.name}")
     assert merged.startswith("Merged ")
+    # each accepted statement keeps the words it rests on, at their place in the draft's text
+    text = (folder / "text.txt").read_text(encoding="utf-8")
+    with (project / "data" / "statements.csv").open(encoding="utf-8", newline="") as handle:
+        mine = [r for r in csv.DictReader(handle) if r["source"] == folder.name]
+    assert mine and all(r["quote"] and len(r["quote"].split()) <= 12 for r in mine)
+    assert all(text[int(r["quote_start"]) : int(r["quote_end"])] == r["quote"] for r in mine)
+    checked = alignkg(project, "verify", "--texts", "drafts", "--source", folder.name)
+    assert checked == f"{len(mine)} quotes checked against 1 copy: all found where stated\n"
     check_the_graph(project, before, priorities=0)  # candidate priorities wait for a reviewer's paraphrase
 
 

@@ -13,6 +13,9 @@ from alignkg.model.tables import StatementRow, read_tables
 
 TEXT_SUFFIX = ".txt"
 """The copy of source ``x`` is the file ``x.txt`` in the folder of texts."""
+DRAFT_TEXT = "text.txt"
+"""Or ``x/text.txt``: the text a draft of source ``x`` was made from, so a folder of drafts
+(``alignkg ingest``'s ``drafts/``) serves as the folder of texts."""
 
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
@@ -59,7 +62,9 @@ class _Copies:
         self.problems: dict[str, str] = {}
 
     def path(self, source: str) -> Path:
-        return self.folder / f"{source}{TEXT_SUFFIX}"
+        copy = self.folder / f"{source}{TEXT_SUFFIX}"
+        drafted = self.folder / source / DRAFT_TEXT
+        return drafted if not copy.is_file() and drafted.is_file() else copy
 
     def text(self, source: str) -> str | None:
         if source not in self.texts:
@@ -68,8 +73,11 @@ class _Copies:
 
     def _read(self, source: str) -> str | None:
         path = self.path(source)
-        if path.parent != self.folder or not path.is_file():  # ids never hold a path separator
-            self.problems[source] = f"no copy of source {source!r}: expected the file {path}"
+        inside = path.parent == self.folder or path.parent.parent == self.folder
+        if "/" in source or "\\" in source or not inside or not path.is_file():
+            self.problems[source] = (
+                f"no copy of source {source!r}: expected the file {self.folder / source}{TEXT_SUFFIX}"
+            )
             return None
         try:
             # line breaks are read as one character, whichever convention the file uses
@@ -102,8 +110,11 @@ def _check(row: StatementRow, text: str, path: Path) -> AlignkgError | None:
     return AlignkgError(f"the quote is not in {path}{hint}", row.at("quote"))
 
 
-def verify_quotes(data_dir: Path | str, texts_dir: Path | str) -> QuoteReport:
-    """Check every quote in ``data_dir``'s statements against the copies in ``texts_dir``.
+def verify_quotes(
+    data_dir: Path | str, texts_dir: Path | str, *, sources: list[str] | None = None
+) -> QuoteReport:
+    """Check every quote in ``data_dir``'s statements (or those of ``sources``, by id) against
+    the copies in ``texts_dir``.
 
     Each quote must occur in the copy of its source; when the row gives offsets, the copy's
     characters from ``quote_start`` to ``quote_end`` must be the quote itself. Nothing is fetched:
@@ -116,8 +127,11 @@ def verify_quotes(data_dir: Path | str, texts_dir: Path | str) -> QuoteReport:
     copies = _Copies(folder)
     report = QuoteReport()
     reported: set[str] = set()
+    wanted = {name.removeprefix("aksrc:") for name in sources} if sources else None
+    if wanted is not None and (unknown := sorted(wanted - {src.id for src in tables.sources})):
+        raise AlignkgError(f"no source {', '.join(map(repr, unknown))} in {Path(data_dir) / 'sources.csv'}")
     for row in tables.statements:
-        if not row.quote:
+        if not row.quote or (wanted is not None and row.source not in wanted):
             continue
         report.checked += 1
         text = copies.text(row.source)

@@ -152,11 +152,18 @@ def validate_command(
 @app.command("verify")
 def verify_command(
     texts: Annotated[
-        Path, typer.Option(help="Folder with a plain-text copy of each quoted source, named <source id>.txt.")
+        Path,
+        typer.Option(
+            help="Folder with a plain-text copy of each quoted source, named <source id>.txt "
+            "(or a folder of drafts, <source id>/text.txt)."
+        ),
     ],
     data: Annotated[
         Path, typer.Option(help="Folder with sources.csv, entities.csv and statements.csv.")
     ] = DEFAULT_DATA_DIR,
+    source: Annotated[
+        list[str] | None, typer.Option(help="Check only this source's quotes (repeatable).")
+    ] = None,
 ) -> None:
     """Check that every stored quote is in the copy of its source, at the offsets given.
 
@@ -165,7 +172,7 @@ def verify_command(
     from alignkg.checks.quotes import verify_quotes
 
     try:
-        report = verify_quotes(data, texts)
+        report = verify_quotes(data, texts, sources=source)
     except AlignkgError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -99,6 +99,19 @@ def _bytes(table: _Table) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _statement(row: Row, text: str, header: list[str]) -> Row:
+    """A draft's statement as a row of data/: its columns, and where the table has them the
+    words it rests on (the draft's quote, at most 12 words) with their offsets in the draft's text."""
+    merged = {c: row.get(c, "") for c in STATEMENT_COLUMNS}
+    quote, start, end = row.get("quote", ""), row.get("start", ""), row.get("end", "")
+    if quote and "quote" in header and start.isdigit() and end.isdigit():
+        merged["quote"] = quote
+        found = text.find(quote, int(start), int(end))
+        if found >= 0 and {"quote_start", "quote_end"} <= set(header):
+            merged["quote_start"], merged["quote_end"] = str(found), str(found + len(quote))
+    return merged
+
+
 def _confident(row: Row, minimum: float) -> bool:
     return float(row.get("confidence") or 0) >= minimum
 
@@ -238,7 +251,7 @@ def plan_merge(
         STATEMENTS_FILE: replace(
             statements,
             rows=kept_statements
-            + [{c: r.get(c, "") for c in STATEMENT_COLUMNS} for r in accepted_statements],
+            + [_statement(r, draft.text, statements.header) for r in accepted_statements],
         ),
     }
     outputs = {data / name: _bytes(table) for name, table in merged.items()}
