@@ -134,7 +134,7 @@ def screenshots(browser: Browser, folder: Path) -> list[Path]:
     saved = []
     for page_path, name in (
         ("entity/meng-fanying.html", "site-entity.png"),
-        ("entity/directive-xi-dingri-earthquake.html", "site-directive.png"),
+        ("entity/directive-eight-point-regulation.html", "site-directive.png"),
     ):
         context = browser.new_context(viewport={"width": 1200, "height": 900}, device_scale_factor=1)
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())

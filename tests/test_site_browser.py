@@ -119,12 +119,12 @@ def site(built: alignkg.BuildReport, tmp_path_factory: pytest.TempPathFactory) -
 
 def test_a_profile_draws_its_neighbourhood(site: Path, open_page: Any) -> None:
     opened = open_page(site / "entity/meng-fanying.html")
-    assert opened.js("window.alignkg.nodes") == 4  # himself, two posts and the meeting he chaired
-    assert opened.js("window.alignkg.network.body.data.nodes.length") == 4
+    assert opened.js("window.alignkg.nodes") == 16  # herself, two posts, 8 meetings chaired, 5 attended
+    assert opened.js("window.alignkg.network.body.data.nodes.length") == 16
     assert opened.js("window.alignkg.network.getSelectedNodes()") == ["akid:meng-fanying"]
     assert opened.page.locator("#network canvas").count() == 1
     assert opened.page.locator("#network-legend li").count() == 4
-    assert opened.page.locator("h1").inner_text() == "Meng Fanying 孟凡英"
+    assert opened.page.locator("h1").inner_text() == "Meng Fanying 孟繁英"
     assert opened.clean()
 
 
@@ -140,7 +140,7 @@ def search_from(opened: Opened, query: str) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "found"),
     [
-        ("孟凡英", "akid:meng-fanying"),
+        ("孟繁英", "akid:meng-fanying"),  # her Chinese name, given as an alias
         ("meng fanying", "akid:meng-fanying"),
         ("Mèng Fányīng", "akid:meng-fanying"),
         ("baogang jituan", "akid:baogang-group"),  # only the pinyin of 包钢集团 says this
@@ -224,8 +224,9 @@ def test_hostile_labels_stay_text(tmp_path: Path, open_page: Any, payload: str) 
 
 def test_clicking_a_neighbour_opens_its_page(site: Path, open_page: Any) -> None:
     opened = open_page(site / "entity/meng-fanying.html")
-    point = opened.js(
+    point = opened.js(  # her page's tables put the network below the first screen: scroll to it
         """(() => {
+        document.getElementById("network").scrollIntoView();
         const n = window.alignkg.network, box = document.getElementById("network").getBoundingClientRect();
         const dom = n.canvasToDOM(n.getPosition("akid:post-baogang-chairman"));
         return [box.left + dom.x, box.top + dom.y];

@@ -48,6 +48,10 @@ CASCADE_COLUMNS = [
 ]
 """Columns of :func:`directive_cascade`: one row per directive and meeting that studied it."""
 
+QUERY_COUNT = 14
+"""How many SELECT queries :func:`directive_cascade` runs over the whole graph, whatever its size
+(one more when a directive is named, to resolve it)."""
+
 _HOLDINGS = """
 SELECT DISTINCT ?person ?personLabel ?unit WHERE {
   ?person org:holds ?post .

@@ -20,9 +20,12 @@ from pathlib import Path
 import jinja2
 from rdflib import Dataset
 
+from alignkg.analysis import cascade
 from alignkg.model.errors import AlignkgError, Location
 from alignkg.model.files import DEFAULT_SITE_DIR, DEFAULT_SITE_TITLE
 from alignkg.stores.base import Store
+from alignkg.views.site_cascade import Cascades
+from alignkg.views.site_data import QUERY_COUNT as DATA_QUERY_COUNT
 from alignkg.views.site_data import read_site_data
 from alignkg.views.site_html import cell_html, fact_rows_html, ref_html, rows_html
 from alignkg.views.site_lists import listings, months
@@ -38,6 +41,10 @@ CSP = (
 )
 """The pages' Content-Security-Policy: scripts, styles and images from the site's own files only,
 so no request can leave a page, whatever the data holds."""
+
+QUERY_COUNT = DATA_QUERY_COUNT + cascade.QUERY_COUNT
+"""How many SELECT queries a site costs, whatever the size of the graph: those that read what the
+pages show, and those of the cascade analysis that every directive's page shows."""
 
 SiteProgress = Callable[[str, int, int], None]
 """Told what is being done, how much of it is done and how much there is."""
@@ -92,7 +99,7 @@ class SiteRenderer:
 
     def __init__(self, data: Dataset | Store, title: str) -> None:
         self.site = read_site_data(data)
-        self.pages = Pages(self.site)
+        self.pages = Pages(self.site, Cascades(data))
         self.network = Neighbourhoods(self.site)
         self.kinds = {e: self.pages.kind(e) for e in self.site.entities}
         self.env = _environment()

@@ -118,6 +118,7 @@ class SiteData:
     by_source: dict[str, list[Fact]] = field(default_factory=lambda: defaultdict(list))
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     aliases: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    aliases_zh: dict[str, str] = field(default_factory=dict)
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     asserted_types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     descriptions: dict[str, str] = field(default_factory=dict)
@@ -141,6 +142,10 @@ class SiteData:
             elif fact.predicate == "skos:altLabel" and not fact.is_entity:
                 if fact.value not in self.aliases[fact.subject]:
                     self.aliases[fact.subject].append(fact.value)
+                if fact.lang.startswith("zh"):
+                    known = self.aliases_zh.get(fact.subject)
+                    if known is None or fact.value < known:
+                        self.aliases_zh[fact.subject] = fact.value
             elif fact.predicate == "dcterms:description" and not fact.is_entity:
                 known_text = self.descriptions.get(fact.subject)
                 if known_text is None or fact.lang == "en":
@@ -158,7 +163,9 @@ class SiteData:
         return found.get("en") or found.get("") or entity
 
     def label_zh(self, entity: str) -> str:
-        return self.labels.get(entity, {}).get("zh", "")
+        """The Chinese label, else a Chinese alias (a Chinese name that another source gives is
+        recorded as ``skos:altLabel``), as the HTML view shows it; else empty."""
+        return self.labels.get(entity, {}).get("zh") or self.aliases_zh.get(entity, "")
 
     def term_label(self, term: str) -> str:
         """The ontology's English label of a class or property, else a plain name for RDF's own

@@ -8,10 +8,11 @@ escape every value.
 
 from __future__ import annotations
 
-from alignkg.analysis.alignment import iso_date, ordinal_key
-from alignkg.views.site_cascade import Organisations, directive_cascade
+from alignkg.analysis.alignment import ordinal_key
+from alignkg.views.site_cascade import Cascades
 from alignkg.views.site_data import Fact, SiteData
 from alignkg.views.site_model import Cell, Event, FactRow, FactTable, Page, Ref, Section, page_path
+from alignkg.views.site_organisations import Organisations
 
 KINDS = (
     ("enterprise", "ak:Enterprise"),
@@ -24,10 +25,12 @@ _DATED = {"dcterms:date": "dated", "schema:startDate": "starts", "schema:endDate
 
 
 class Pages:
-    """Builds pages from the site's data; one instance serves every page of a build."""
+    """Builds pages from the site's data and every directive's cascade; one instance serves every
+    page of a build."""
 
-    def __init__(self, data: SiteData) -> None:
+    def __init__(self, data: SiteData, cascades: Cascades) -> None:
         self.data = data
+        self.cascades = cascades
         self.org = Organisations(data)
         self._refs: dict[str, Ref] = {}
         self.meetings_of: dict[str, list[str]] = {}
@@ -49,7 +52,7 @@ class Pages:
         data = self.data
         if node.startswith("aksrc:"):
             info = data.sources.get(node)
-            title = info.first("dcterms:title") if info else ""
+            title = (info.first("dcterms:title") or info.first("rdfs:label")) if info else ""
             found = Ref(title or node, "", page_path(node), node)
         elif node.startswith("akid:"):
             found = Ref(data.label(node), data.label_zh(node), page_path(node), node)
@@ -65,8 +68,9 @@ class Pages:
         return self.refs(sorted({f.source for f in self.data.facts_of(entity, predicate, value)}))
 
     def lag(self, directive: str, meeting: str) -> str:
-        start, end = iso_date(self.data.date(directive)), iso_date(self.data.date(meeting))
-        return str((end - start).days) if start and end else ""
+        """Days from the directive to the meeting, as its cascade counts them (a directive without
+        a date of its own is dated by its occasion)."""
+        return self.cascades.lag(directive, meeting)
 
     # ------------------------------------------------------------------ the page of each class
 
@@ -184,15 +188,15 @@ class Pages:
             if m_date:
                 page.timeline.append(Event(m_date, "meeting", self.ref(meeting)))
             for directive in data.objects(meeting, "ak:implements"):
-                d_date = data.date(directive)
-                key = (d_date or "~", directive, m_date or "~", meeting)
+                d_date, dated = data.date(directive), self.cascades.of(directive)
+                key = (dated.date or "~", directive, m_date or "~", meeting)
                 followed.append(
                     (
                         key,
                         [
                             [self.ref(directive)],
                             self.refs(data.objects(directive, "ak:issuedBy")),
-                            [d_date],
+                            [dated.when],
                             [self.ref(meeting)],
                             [m_date],
                             [self.lag(directive, meeting)],
@@ -202,7 +206,7 @@ class Pages:
                 if d_date:
                     page.timeline.append(Event(d_date, "directive issued", self.ref(directive)))
         followed.sort(key=lambda pair: pair[0])
-        header = ["directive", "issued by", "issued", "studied at", "meeting date", "lag (days)"]
+        header = ["directive", "issued by", "dated", "studied at", "meeting date", "lag (days)"]
         page.sections.append(Section("Directives followed", header, [row for _, row in followed]))
         subsidiaries = org.subsidiaries.get(enterprise, [])
         page.sections.append(Section("Subsidiaries", ["enterprise"], [[[self.ref(s)]] for s in subsidiaries]))
@@ -231,14 +235,14 @@ class Pages:
                 [
                     [self.ref(directive)],
                     self.refs(data.objects(directive, "ak:issuedBy")),
-                    [data.date(directive)],
+                    [self.cascades.of(directive).when],
                     [self.lag(directive, meeting)],
                     self.sources_of(meeting, "ak:implements", directive),
                 ]
             )
             if data.date(directive):
                 page.timeline.append(Event(data.date(directive), "directive issued", self.ref(directive)))
-        header = ["directive", "issued by", "issued", "lag (days)", "source"]
+        header = ["directive", "issued by", "dated", "lag (days)", "source"]
         page.sections.append(Section("Directives studied", header, rows))
         priorities = sorted(
             data.objects(meeting, "ak:setsPriority"),
@@ -277,21 +281,28 @@ class Pages:
         ]
         for occasion in occasions:
             page.timeline += [e for e in self._own_dates(occasion)]
-        cascade = directive_cascade(data, self.org, directive)
+        cascade = self.cascades.of(directive)
         rows: list[list[Cell]] = [
             [
-                [str(i)],
-                [step.date],
+                [str(step.step)],
+                [step.meeting_date],
                 self.refs([step.enterprise] if step.enterprise else []),
                 [self.ref(step.meeting)],
                 ["" if step.lag_days is None else str(step.lag_days)],
+                self.refs([step.parent] if step.parent else []),
+                [self.ref(step.parent_meeting), step.parent_meeting_date] if step.parent_meeting else [],
+                ["" if step.lag_from_parent_days is None else str(step.lag_from_parent_days)],
+                [step.shared_officers],
+                self.refs(step.sources),
             ]
-            for i, step in enumerate(cascade.steps, start=1)
+            for step in cascade.steps
         ]
-        page.sections.append(
-            Section("Cascade", ["#", "date", "enterprise", "meeting", "lag (days)"], rows, cascade.summary())
-        )
-        page.timeline += [Event(s.date, "studied", self.ref(s.meeting)) for s in cascade.steps if s.date]
+        header = ["#", "date", "enterprise", "meeting", "lag (days)", "parent", "parent's meeting"]
+        header += ["lag from parent (days)", "shared officers", "sources"]
+        page.sections.append(Section("Cascade", header, rows, cascade.summary()))
+        page.timeline += [
+            Event(s.meeting_date, "studied", self.ref(s.meeting)) for s in cascade.steps if s.meeting_date
+        ]
         priorities = [p for p in data.subjects("ak:implements", directive) if data.is_a(p, "ak:Priority")]
         rows = [[[self.ref(p)], self.refs(data.subjects("ak:setsPriority", p))] for p in priorities]
         page.sections.append(Section("Priorities that serve it", ["priority", "set by meeting"], rows))
