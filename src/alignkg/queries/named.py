@@ -208,8 +208,8 @@ def query(
 
     >>> from alignkg import build_graph
     >>> ds = build_graph().dataset
-    >>> frame = query(ds, "SELECT ?label WHERE { akid:meng-fanying rdfs:label ?label }")
+    >>> frame = query(ds, "SELECT ?label WHERE { akid:meng-fanying rdfs:label|skos:altLabel ?label }")
     >>> sorted(frame["label"])
-    ['Meng Fanying', '孟凡英']
+    ['Meng Fanying', '孟繁英']
     """
     return run_query(dataset, query, params).to_dataframe(compact=compact)
