@@ -16,7 +16,7 @@ from alignkg.checks.validation import load_shapes, shapes_path_for, validate_gra
 from alignkg.model.files import DEFAULT_BUILD_DIR, DEFAULT_DATA_DIR, DEFAULT_ONTOLOGY, write_file_set
 from alignkg.model.graph import BuiltGraph, check_and_build
 from alignkg.model.ontology import load_ontology
-from alignkg.model.serialize import Format, serialize
+from alignkg.model.serialize import Format, serialize_all
 from alignkg.model.tables import read_tables
 from alignkg.model.terms import compact_iri
 
@@ -89,10 +89,9 @@ def build(
     if infer:
         tell("inferring")
         inferred = len(materialise_entailments(built.dataset))
-    outputs: dict[str, bytes] = {}
-    for fmt in OUTPUT_FORMATS:
-        tell(f"serialising {fmt.value}")
-        outputs[f"{GRAPH_BASENAME}{fmt.suffix}"] = serialize(built.dataset, fmt)
+    tell("serialising " + ", ".join(fmt.value for fmt in OUTPUT_FORMATS))
+    written = serialize_all(built.dataset, OUTPUT_FORMATS)
+    outputs = {f"{GRAPH_BASENAME}{fmt.suffix}": written[fmt] for fmt in OUTPUT_FORMATS}
     tell("writing files")
     files = write_file_set(out_dir, outputs, name=GRAPH_BASENAME)
 

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS
 from rdflib.term import Node
 
 from alignkg.checks.findings import SEVERITY_OF, Finding, Severity, ValidationReport
+from alignkg.checks.shape_plan import plan_shapes
 from alignkg.model.errors import AlignkgError, DataError, Location
 from alignkg.model.graph import BuiltGraph, check_and_build
 from alignkg.model.ontology import load_ontology
@@ -80,11 +81,12 @@ def validate_graph(built: BuiltGraph, shapes: Graph) -> ValidationReport:
     for s, p, o, g in built.dataset.quads():
         if g != INFERRED_GRAPH:
             data.add((s, p, o))
+    plan = plan_shapes(shapes)
     _conforms, results, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        data, shacl_graph=plan.graph, inference="none", advanced=plan.advanced, allow_warnings=True
     )
     assert isinstance(results, Graph)
-    tracer = _Tracer(built, data, shapes)
+    tracer = _Tracer(built, data, shapes, plan.copied_from)
     findings = [tracer.finding(results, r) for r in results.subjects(RDF.type, SH.ValidationResult)]
     order = list(Severity)
     findings.sort(
@@ -136,10 +138,11 @@ _ENTITY_COLUMNS: dict[Node, str] = {
 class _Tracer:
     """Turns a SHACL result into a Finding, tracing it to the table row it came from."""
 
-    def __init__(self, built: BuiltGraph, data: Graph, shapes: Graph) -> None:
+    def __init__(self, built: BuiltGraph, data: Graph, shapes: Graph, copied_from: dict[Node, Node]) -> None:
         self.built = built
         self.data = data
         self.shapes = shapes
+        self.copied_from = copied_from
         self.rows: dict[tuple[Node, Node], list[tuple[Node, Row]]] = defaultdict(list)
         meta_subject, meta_predicate, meta_object = RDF.subject, RDF.predicate, RDF.object
         for record, row in built.origins.items():
@@ -157,6 +160,7 @@ class _Tracer:
         path = res(SH.resultPath)
         value = res(SH.value)
         shape = res(SH.sourceShape)
+        shape = self.copied_from.get(shape, shape) if shape is not None else None
         component = res(SH.sourceConstraintComponent)
         severity = SEVERITY_OF.get(res(SH.resultSeverity) or SH.Violation, Severity.violation)
         prop = path if isinstance(path, URIRef) else self._first_alternative(path)

@@ -6,7 +6,9 @@ JSON-LD by rdflib (it needs a compacting context), then put in a canonical order
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import pyoxigraph as ox
@@ -98,22 +100,56 @@ class _Converter:
         raise TypeError(f"cannot serialise the RDF term {term!r}")
 
 
-def _sorted_quads(dataset: Dataset) -> list[tuple[Node, Node, Node, URIRef | None]]:
+_Quad = tuple[Node, Node, Node, URIRef | None]
+
+
+class _Prepared:
+    """A dataset's quads in order, worked out once and shared by every format written from it:
+    each term's sort key is computed once, and each format is given the same sorted list."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._keys: dict[Node | None, _Key] = {}
+        self._ox_quads: list[Any] | None = None
+
+    @cached_property
+    def quads(self) -> list[_Quad]:
+        """Every quad, sorted by graph, subject, predicate and object."""
+        quads: set[_Quad] = set()
+        for s, p, o, g in self.dataset.quads():
+            name = g.identifier if isinstance(g, Graph) else g
+            quads.add((s, p, o, name if isinstance(name, URIRef) and name != _RDFLIB_DEFAULT else None))
+        keys = self._keys
+
+        def key(term: Node | None) -> _Key:
+            found = keys.get(term)
+            if found is None:
+                found = keys[term] = _key(term)
+            return found
+
+        return sorted(quads, key=lambda q: (key(q[3]), key(q[0]), key(q[1]), key(q[2])))
+
+    @cached_property
+    def triples_order(self) -> list[_Quad]:
+        """The quads sorted by subject, predicate and object only (stable, so graphs stay in order)."""
+        quads, keys = self.quads, self._keys
+        return sorted(quads, key=lambda q: (keys[q[0]], keys[q[1]], keys[q[2]]))
+
+    def ox_quads(self) -> list[Any]:
+        """The quads as pyoxigraph terms, blank nodes labelled in order (made once)."""
+        if self._ox_quads is None:
+            convert = _Converter()
+            self._ox_quads = [
+                ox.Quad(convert(s), convert(p), convert(o), ox.DefaultGraph() if g is None else convert(g))
+                for s, p, o, g in self.quads
+            ]
+        return self._ox_quads
+
+
+def _sorted_quads(dataset: Dataset) -> list[_Quad]:
     """Every quad, the default graph first, then named graphs, subjects and objects in order;
     ``rdf:type`` comes first among each subject's predicates, as Turtle readers expect."""
-    quads: set[tuple[Node, Node, Node, URIRef | None]] = set()
-    for s, p, o, g in dataset.quads():
-        name = g.identifier if isinstance(g, Graph) else g
-        quads.add((s, p, o, name if isinstance(name, URIRef) and name != _RDFLIB_DEFAULT else None))
-    return sorted(quads, key=lambda q: (_key(q[3]), _key(q[0]), _key(q[1]), _key(q[2])))
-
-
-def _ox_quads(dataset: Dataset) -> list[Any]:
-    convert = _Converter()
-    return [
-        ox.Quad(convert(s), convert(p), convert(o), ox.DefaultGraph() if g is None else convert(g))
-        for s, p, o, g in _sorted_quads(dataset)
-    ]
+    return _Prepared(dataset).quads
 
 
 def _readable(text: str) -> str:
@@ -139,39 +175,65 @@ def _written(items: list[Any], fmt: ox.RdfFormat) -> str:
     return (data or b"").decode("utf-8")
 
 
-def to_trig(dataset: Dataset) -> str:
-    """TriG with alignkg's prefixes, the default graph first and named graphs in IRI order.
-
-    Written by pyoxigraph, whose writer escapes literals as the grammar says (rdflib's splits
-    values at every character ``str.splitlines`` breaks on and indents what follows)."""
-    return _readable(_written(_ox_quads(dataset), ox.RdfFormat.TRIG))
+def _trig(prepared: _Prepared) -> str:
+    return _readable(_written(prepared.ox_quads(), ox.RdfFormat.TRIG))
 
 
-def to_turtle(dataset: Dataset) -> str:
-    """All graphs merged into one Turtle document, for tools that do not read datasets."""
+def _turtle(prepared: _Prepared) -> str:
     convert = _Converter()
     triples: list[Any] = []
     seen: set[tuple[Node, Node, Node]] = set()
-    for s, p, o, _g in sorted(_sorted_quads(dataset), key=lambda q: (_key(q[0]), _key(q[1]), _key(q[2]))):
+    for s, p, o, _g in prepared.triples_order:
         if (s, p, o) not in seen:
             seen.add((s, p, o))
             triples.append(ox.Triple(convert(s), convert(p), convert(o)))
     return _readable(_written(triples, ox.RdfFormat.TURTLE))
 
 
-def to_nquads(dataset: Dataset) -> str:
-    """N-Quads, one quad per line, lines sorted."""
-    text = _written(_ox_quads(dataset), ox.RdfFormat.N_QUADS)
+def _nquads(prepared: _Prepared) -> str:
+    text = _written(prepared.ox_quads(), ox.RdfFormat.N_QUADS)
     return "".join(f"{line}\n" for line in sorted(set(text.split("\n")) - {""}))
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+def to_trig(dataset: Dataset) -> str:
+    """TriG with alignkg's prefixes, the default graph first and named graphs in IRI order.
+
+    Written by pyoxigraph, whose writer escapes literals as the grammar says (rdflib's splits
+    values at every character ``str.splitlines`` breaks on and indents what follows)."""
+    return _trig(_Prepared(dataset))
+
+
+def to_turtle(dataset: Dataset) -> str:
+    """All graphs merged into one Turtle document, for tools that do not read datasets."""
+    return _turtle(_Prepared(dataset))
+
+
+def to_nquads(dataset: Dataset) -> str:
+    """N-Quads, one quad per line, lines sorted."""
+    return _nquads(_Prepared(dataset))
+
+
+def _canonical(value: Any, depth: int = 0) -> tuple[str, str]:
+    """``value`` with keys and arrays in a canonical order, as two JSON texts made in one pass:
+    the compact one ``json.dumps(..., sort_keys=True)`` gives, by which arrays are sorted, and the
+    one ``json.dumps(..., indent=2)`` gives at ``depth``, which is written."""
+    outer, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict) and value:
+        items = [(_dumps(k), *_canonical(v, depth + 1)) for k, v in sorted(value.items())]
+        compact = ", ".join(f"{k}: {c}" for k, c, _p in items)
+        pretty = ",\n".join(f"{inner}{k}: {p}" for k, _c, p in items)
+        return f"{{{compact}}}", f"{{\n{pretty}\n{outer}}}"
+    if isinstance(value, list) and value:
+        members = sorted((_canonical(v, depth + 1) for v in value), key=lambda m: m[0])
+        compact = ", ".join(c for c, _p in members)
+        pretty = ",\n".join(f"{inner}{p}" for _c, p in members)
+        return f"[{compact}]", f"[\n{pretty}\n{outer}]"
+    text = _dumps(value)
+    return text, text
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def to_jsonld(dataset: Dataset) -> str:
@@ -180,19 +242,28 @@ def to_jsonld(dataset: Dataset) -> str:
     text = dataset.serialize(format="json-ld", context=context, auto_compact=True)
     document = json.loads(text)
     if isinstance(document, dict) and "@context" in document:
-        ctx = document.pop("@context")
-        return json.dumps({"@context": ctx, **_canonical(document)}, indent=2, ensure_ascii=False) + "\n"
-    return json.dumps(_canonical(document), indent=2, ensure_ascii=False) + "\n"
+        ctx = json.dumps(document.pop("@context"), indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        rest = _canonical(document)[1]
+        body = f'{{\n  "@context": {ctx},\n{rest[2:]}' if document else f'{{\n  "@context": {ctx}\n}}'
+        return body + "\n"
+    return _canonical(document)[1] + "\n"
 
 
-WRITERS = {
-    Format.TRIG: to_trig,
-    Format.TURTLE: to_turtle,
-    Format.JSONLD: to_jsonld,
-    Format.NQUADS: to_nquads,
+_WRITERS = {
+    Format.TRIG: _trig,
+    Format.TURTLE: _turtle,
+    Format.JSONLD: lambda prepared: to_jsonld(prepared.dataset),
+    Format.NQUADS: _nquads,
 }
 
 
 def serialize(dataset: Dataset, fmt: Format) -> bytes:
     """Serialise ``dataset`` deterministically as UTF-8 bytes."""
-    return WRITERS[fmt](dataset).encode("utf-8")
+    return serialize_all(dataset, (fmt,))[fmt]
+
+
+def serialize_all(dataset: Dataset, formats: Iterable[Format]) -> dict[Format, bytes]:
+    """Serialise ``dataset`` in several formats, sorting its quads once for all of them; each
+    file is byte for byte what ``serialize`` gives for its format."""
+    prepared = _Prepared(dataset)
+    return {fmt: _WRITERS[fmt](prepared).encode("utf-8") for fmt in formats}
