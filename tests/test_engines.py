@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import RDFS, SKOS, XSD
 from typer.testing import CliRunner
 
 import alignkg
@@ -65,7 +65,11 @@ def test_construct_and_describe_come_back_as_rdf_from_virtuoso(
         assert answer.rows == alignkg.run_query(built.dataset, construct).rows
         described = alignkg.run_query(store, "DESCRIBE akid:meng-fanying")
         assert described.graph is not None
-        assert (MENG, SKOS.altLabel, Literal("孟繁英", lang="zh")) in described.graph
+        assert (MENG, RDFS.label, Literal("Meng Fanying", lang="en")) in described.graph
+        # what DESCRIBE returns is up to the service (SPARQL 1.1, 16.4), and Virtuoso leaves the alias
+        # out, so the Chinese name's round trip is checked with a CONSTRUCT
+        names = alignkg.run_query(store, "CONSTRUCT { ?s skos:altLabel ?n } WHERE { ?s skos:altLabel ?n }")
+        assert names.graph is not None and (MENG, SKOS.altLabel, Literal("孟繁英", lang="zh")) in names.graph
         assert alignkg.run_query(store, "ASK { akid:meng-fanying org:holds akid:li-xiao }").boolean is False
 
 
@@ -76,7 +80,7 @@ def test_cli_describe_on_virtuoso_writes_turtle(virtuoso_loaded: Virtuoso) -> No
     assert result.exit_code == 0, result.output
     triples = list(ox.parse(result.stdout.encode(), format=ox.RdfFormat.TURTLE))
     names = {t.object.value for t in triples if t.subject == ox.NamedNode(str(MENG))}
-    assert {"Meng Fanying", "孟繁英"} <= names
+    assert "Meng Fanying" in names
     nt = runner.invoke(
         app,
         [
