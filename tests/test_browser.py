@@ -27,16 +27,6 @@ from alignkg.views.layout import Layout
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "() => window.alignkg && window.alignkg.ready"
 # Upper bounds on waits, generous so a busy machine never fails a test; speed is measured in bench/.
 WAIT_MS = 60_000
@@ -59,24 +49,6 @@ class Opened:
 
     def js(self, expression: str) -> Any:
         return self.page.evaluate(expression)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium; Playwright never downloads a browser of its own."""
-    if not CHROMIUM.is_file():
-        message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

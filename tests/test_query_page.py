@@ -16,10 +16,10 @@ import pytest
 
 import alignkg
 from alignkg.model.terms import PREFIXES
-from test_browser import WAIT_MS, browser
+from test_browser import WAIT_MS
 from test_server import GOLDEN, Live, crlf, live, trig
 
-__all__ = ["browser", "live", "trig"]  # fixtures these tests share with the server and view tests
+__all__ = ["live", "trig"]  # fixtures these tests share with the server tests
 
 MIXED = """SELECT ?label ?english ?plain WHERE {
   VALUES (?label ?english ?plain) {

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,16 +26,6 @@ from alignkg.ingest import ingest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WAIT_MS = 120_000  # an upper bound only, so a busy machine never fails a test
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "review" / "baogang_party_committee_analysis.html"
 TABLES = ("sources.csv", "entities.csv", "statements.csv")
@@ -74,24 +63,6 @@ class Opened:
         self.keys("s")
         self.page.wait_for_function("() => window.review.state.lastSave !== null", timeout=WAIT_MS)
         return self.js("window.review.state.lastSave")  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium; Playwright never downloads a browser of its own."""
-    if not CHROMIUM.is_file():
-        message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ that hostile labels stay text. Skipped with a reason when Chromium is missing, e
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +20,6 @@ from sitekit import PAYLOADS, hostile_dataset
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 READY = "() => window.alignkg && window.alignkg.ready"
 WAIT_MS = 60_000  # an upper bound only, so a busy machine never fails a test; speed is in bench/
 
@@ -49,24 +38,6 @@ class Opened:
 
     def clean(self) -> bool:
         return self.errors == [] and self.requests == [] and self.dialogs == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Debian Chromium; Playwright never downloads a browser of its own."""
-    if not CHROMIUM.is_file():
-        message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
