@@ -21,16 +21,18 @@ SELECT ?src ?title WHERE {
   GRAPH akg:meta { ?g a ak:SourceGraph ; prov:wasDerivedFrom ?src . OPTIONAL { ?src rdfs:label ?title } }
 }"""
 _TERM_LABELS = "SELECT ?term ?label WHERE { GRAPH akg:ontology { ?term rdfs:label ?label } }"
-_STATEMENTS = """
+STATEMENT_RECORDS = """
 SELECT ?st ?s ?p ?o ?src WHERE {
   GRAPH akg:meta {
     ?st a ak:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?src
   }
 }"""
-_STATEMENT_DETAILS = """
+"""Every statement record with the fact it states and its source, one row per record."""
+STATEMENT_DETAILS = """
 SELECT ?st ?key ?value WHERE {
   GRAPH akg:meta { VALUES ?key { ak:locator ak:evidence ak:validFrom ak:validTo } ?st ?key ?value }
 }"""
+"""Each statement record's locator, evidence and validity dates, one row per value."""
 
 _STATEMENT_DETAIL_FIELDS = {
     str(AK.locator): "locator",
@@ -85,7 +87,7 @@ def statement_records(dataset: Dataset | Store, labels: dict[str, str] | None = 
         return compact_iri(str(term)) if isinstance(term, URIRef) else str(term)
 
     records: dict[str, dict[str, str]] = {}
-    for st, s, p, o, src in run_query(dataset, _STATEMENTS).rows:
+    for st, s, p, o, src in run_query(dataset, STATEMENT_RECORDS).rows:
         records[text(st)] = {
             "id": text(st),
             "subject": text(s),
@@ -94,7 +96,7 @@ def statement_records(dataset: Dataset | Store, labels: dict[str, str] | None = 
             "object": text(o),
             "source": text(src),
         }
-    for st, key, value in run_query(dataset, _STATEMENT_DETAILS).rows:
+    for st, key, value in run_query(dataset, STATEMENT_DETAILS).rows:
         record = records.get(text(st))
         if record is not None:
             record[_STATEMENT_DETAIL_FIELDS[str(key)]] = text(value)

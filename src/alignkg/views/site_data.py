@@ -20,6 +20,7 @@ from rdflib.term import Node
 from alignkg.model.terms import ID, INFERRED_GRAPH, SOURCE, compact_iri
 from alignkg.queries.named import run_query
 from alignkg.stores.base import Store
+from alignkg.views.describe import STATEMENT_DETAILS, STATEMENT_RECORDS
 
 OA = "http://www.w3.org/ns/oa#"
 """The Web Annotation vocabulary: a statement record may carry an ``oa:TextQuoteSelector``."""
@@ -31,16 +32,6 @@ SELECT ?g ?s ?p ?o WHERE {{
 }}"""
 _GRAPH_SOURCES = """
 SELECT ?g ?src WHERE { GRAPH akg:meta { ?g a ak:SourceGraph ; prov:wasDerivedFrom ?src } }"""
-_RECORDS = """
-SELECT ?st ?s ?p ?o ?src WHERE {
-  GRAPH akg:meta {
-    ?st a ak:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?src
-  }
-}"""
-_DETAILS = """
-SELECT ?st ?key ?value WHERE {
-  GRAPH akg:meta { VALUES ?key { ak:locator ak:evidence ak:validFrom ak:validTo } ?st ?key ?value }
-}"""
 _QUOTES = f"""
 PREFIX oa: <{OA}>
 SELECT ?st ?quote WHERE {{
@@ -241,13 +232,13 @@ def _records(dataset: Dataset | Store, compact: Callable[[str], str]) -> dict[tu
     """Statement records by (subject, predicate, object, source), as facts holding the details."""
     by_record: dict[str, Fact] = {}
     by_fact: dict[tuple[Node, ...], Fact] = {}
-    for st, s, p, o, src in run_query(dataset, _RECORDS).rows:
+    for st, s, p, o, src in run_query(dataset, STATEMENT_RECORDS).rows:
         assert st is not None and s is not None and p is not None and o is not None and src is not None
         record = compact(str(st))
         fact = Fact("", "", "", False, "", "", compact(str(src)), False, record.partition(":")[2] or record)
         by_record[str(st)] = fact
         by_fact[(s, p, o, src)] = fact
-    for st, key, value in run_query(dataset, _DETAILS).rows:
+    for st, key, value in run_query(dataset, STATEMENT_DETAILS).rows:
         known = by_record.get(str(st))
         if known is not None and value is not None:
             setattr(known, _DETAIL_FIELDS[compact(str(key))], str(value))
