@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 import alignkg
 from alignkg.cli import app
+from alignkg.model.terms import compact_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -96,8 +97,8 @@ def test_shapes_count() -> None:
     node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
     classes = {s for s in node_shapes if shapes.value(s, SH.targetClass) is not None}
     uses = {s for s in node_shapes if shapes.value(s, SH.targetSubjectsOf) is not None}
-    # one shape per class (54), one per property (55), and the two loop checks
-    assert (len(node_shapes), len(classes), len(uses)) == (111, 54, 57)
+    # one shape per class (55), one per property (55), and the two loop checks
+    assert (len(node_shapes), len(classes), len(uses)) == (112, 55, 57)
 
 
 # --------------------------------------------------------------------------- the shipped data
@@ -233,6 +234,26 @@ def test_two_labels_in_one_language_are_reported() -> None:
     (finding,) = report.violations
     assert finding.expected == "at most one value per language"
     assert finding.location == alignkg.Location(DATA / "entities.csv", 6, "label_en")
+
+
+def test_a_selector_of_another_kind_or_without_a_statement_is_reported() -> None:
+    built = alignkg.build_graph(DATA, ONTOLOGY)
+    oa = "http://www.w3.org/ns/oa#"
+    record, _p, _o, meta = next(built.dataset.quads((None, URIRef(oa + "hasSelector"), None, None)))
+    graph = built.dataset.graph(meta)
+    graph.add((record, URIRef(oa + "hasSelector"), URIRef(AKID + "not-a-selector")))
+    graph.add((URIRef(AKID + "stray-quote"), RDF.type, URIRef(oa + "TextQuoteSelector")))
+    graph.add((URIRef(AKID + "stray-quote"), URIRef(oa + "exact"), Literal("a stray quote")))
+    report = alignkg.validate_graph(built, Graph().parse(SHAPES))
+    assert sorted((f.check, f.entity_iri, f.property, f.expected) for f in report.violations) == [
+        ("aksh:Selector", "akid:stray-quote", "^oa:hasSelector", "at least 1 value"),
+        (
+            "aksh:oa-hasSelector",
+            compact_iri(str(record)),
+            "oa:hasSelector",
+            "an instance of Selector (oa:Selector)",
+        ),
+    ]
 
 
 def test_integrity_problems_are_findings_too(project: Path) -> None:

@@ -1,7 +1,8 @@
 """Deterministic serialisation: the same dataset always gives byte-identical files, so that diffs
 of the graph are reviewable, and every literal is escaped as its format's grammar says, so that
 every file reads back. TriG, Turtle and N-Quads are written by pyoxigraph from sorted quads;
-JSON-LD by rdflib (it needs a compacting context), then put in a canonical order."""
+JSON-LD is compacted with alignkg's prefixes (by rdflib when there are blank nodes), then put in
+a canonical order."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from alignkg.model import jsonld
 from alignkg.model.terms import PREFIXES
 
 
@@ -81,16 +83,25 @@ def _key(term: Node | None) -> _Key:
 
 class _Converter:
     """rdflib terms to pyoxigraph terms; blank nodes are labelled ``b0``, ``b1``... in order of
-    first use, so the labels do not depend on rdflib's random identifiers."""
+    first use, so the labels do not depend on rdflib's random identifiers. Other terms are
+    converted once and kept in ``known``, which converters of the same dataset may share."""
 
-    def __init__(self) -> None:
+    def __init__(self, known: dict[Node, Any] | None = None) -> None:
         self._blank: dict[BNode, ox.BlankNode] = {}
+        self._known: dict[Node, Any] = {} if known is None else known
 
     def __call__(self, term: Node) -> Any:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
         if isinstance(term, BNode):
             return self._blank.setdefault(term, ox.BlankNode(f"b{len(self._blank)}"))
+        found = self._known.get(term)
+        if found is None:
+            found = self._known[term] = self._convert(term)
+        return found
+
+    @staticmethod
+    def _convert(term: Node) -> Any:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
         if isinstance(term, Literal):
             if term.language:
                 return ox.Literal(str(term), language=term.language)
@@ -111,6 +122,8 @@ class _Prepared:
         self.dataset = dataset
         self._keys: dict[Node | None, _Key] = {}
         self._ox_quads: list[Any] | None = None
+        self.ox_terms: dict[Node, Any] = {}
+        """pyoxigraph's term for each IRI and literal, made once for every format."""
 
     @cached_property
     def quads(self) -> list[_Quad]:
@@ -138,7 +151,7 @@ class _Prepared:
     def ox_quads(self) -> list[Any]:
         """The quads as pyoxigraph terms, blank nodes labelled in order (made once)."""
         if self._ox_quads is None:
-            convert = _Converter()
+            convert = _Converter(self.ox_terms)
             self._ox_quads = [
                 ox.Quad(convert(s), convert(p), convert(o), ox.DefaultGraph() if g is None else convert(g))
                 for s, p, o, g in self.quads
@@ -180,7 +193,7 @@ def _trig(prepared: _Prepared) -> str:
 
 
 def _turtle(prepared: _Prepared) -> str:
-    convert = _Converter()
+    convert = _Converter(prepared.ox_terms)
     triples: list[Any] = []
     seen: set[tuple[Node, Node, Node]] = set()
     for s, p, o, _g in prepared.triples_order:
@@ -238,9 +251,15 @@ def _dumps(value: Any) -> str:
 
 def to_jsonld(dataset: Dataset) -> str:
     """JSON-LD with alignkg's prefixes as its context, keys and arrays in a canonical order."""
-    context = {p: str(ns) for p, ns in PREFIXES.items()}
-    text = dataset.serialize(format="json-ld", context=context, auto_compact=True)
-    document = json.loads(text)
+    return _jsonld(_Prepared(dataset))
+
+
+def _jsonld(prepared: _Prepared) -> str:
+    if jsonld.has_blank_nodes(prepared.quads):
+        text = prepared.dataset.serialize(format="json-ld", context=_PREFIX_MAP, auto_compact=True)
+        document = json.loads(text)
+    else:
+        document = jsonld.document(prepared.quads, _PREFIX_MAP)
     if isinstance(document, dict) and "@context" in document:
         ctx = json.dumps(document.pop("@context"), indent=2, ensure_ascii=False).replace("\n", "\n  ")
         rest = _canonical(document)[1]
@@ -252,7 +271,7 @@ def to_jsonld(dataset: Dataset) -> str:
 _WRITERS = {
     Format.TRIG: _trig,
     Format.TURTLE: _turtle,
-    Format.JSONLD: lambda prepared: to_jsonld(prepared.dataset),
+    Format.JSONLD: _jsonld,
     Format.NQUADS: _nquads,
 }
 
