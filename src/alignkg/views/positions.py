@@ -12,7 +12,6 @@ import random
 from collections import deque
 from typing import Any
 
-import igraph
 import networkx as nx
 
 Position = tuple[int, int]
@@ -34,7 +33,10 @@ _ABOVE = {"people", "organisations", "posts", "sources"}
 
 
 def force_positions(graph: nx.MultiDiGraph) -> dict[str, Position]:
-    """Node positions in pixels from igraph's grid Fruchterman-Reingold layout, with a fixed seed."""
+    """Node positions in pixels from igraph's grid Fruchterman-Reingold layout, with a fixed seed.
+    (igraph is imported here: it takes longer to import than a small graph takes to draw.)"""
+    import igraph
+
     index = {node: i for i, node in enumerate(graph.nodes)}
     pairs = sorted({(index[s], index[t]) for s, t in graph.edges() if s != t})
     layout_graph = igraph.Graph(n=len(index), edges=pairs)
