@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+TEST_WORKERS ?= auto
 
 .PHONY: demo build view test test-browser lint typecheck check clean bench bench-view bench-infer bench-serve bench-alignment bench-review bench-site js-deps lab
 
@@ -41,7 +42,7 @@ typecheck: $(DEVSTAMP)
 	$(BIN)/mypy
 
 test: $(DEVSTAMP) lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 # The JavaScript libraries the export tests load exports with (graphology, cytoscape.js), pinned by
 # tests/js/package-lock.json; without them those tests skip (and fail under CI=true).
