@@ -154,6 +154,21 @@ def test_markdown_escapes_pipes() -> None:
     assert "a\\|b" in table
 
 
+def test_csv_cells_of_a_term_that_recurs_and_of_an_unbound_value() -> None:
+    from rdflib import Literal, URIRef
+
+    formula, iri = Literal("=SUM(A1)"), URIRef("https://w3id.org/alignkg/id/li-xiao")
+    rows = [(formula, iri, None), (formula, iri, Literal(-5)), (Literal("=SUM(A1)"), None, formula)]
+    table = alignkg.QueryResult(["a", "b", "c"], rows)
+    assert table.to_csv().splitlines() == [
+        "a,b,c",
+        "'=SUM(A1),https://w3id.org/alignkg/id/li-xiao,",
+        "'=SUM(A1),https://w3id.org/alignkg/id/li-xiao,-5",
+        "'=SUM(A1),,'=SUM(A1)",
+    ]
+    assert table.to_text_rows()[1] == ["=SUM(A1)", "akid:li-xiao", "-5"]
+
+
 def test_sparql_returns_the_quote_and_its_offsets(built: alignkg.BuildReport) -> None:
     frame = alignkg.query(built.dataset, "quotes", {"entity": "liu-peixun"})
     deputy = frame[frame["object"] == "Deputy General Manager of Baogang Group"]
