@@ -24,6 +24,40 @@ def test_every_query_has_a_golden_answer() -> None:
     assert sorted(p.stem for p in GOLDEN.glob("*.csv")) == sorted(NAMES)
 
 
+def query_form(text: str) -> str:
+    """The form of a SPARQL query as its grammar parses it: SELECT, CONSTRUCT, ASK or DESCRIBE."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    return str(parseQuery(text)[1].name).removesuffix("Query").upper()
+
+
+def client_query_type(text: str) -> str:
+    """The form SPARQLWrapper guesses for a query, which decides whether it sends it as an update."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    client = SPARQLWrapper("http://127.0.0.1/")
+    client.setQuery(text)
+    return str(client.queryType)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_sparql_client_takes_each_query_for_what_it_is(name: str) -> None:
+    # SPARQLWrapper strips only some comment lines, then takes the first update keyword it finds
+    # anywhere, even inside a word ("address", "load order"), and sends such a query as an update
+    from alignkg.model.terms import with_prefixes
+    from alignkg.queries.named import bind_parameters
+
+    named = alignkg.get_query(name)
+    for text in (named.text, with_prefixes(bind_parameters(named))[0]):
+        assert client_query_type(text) == query_form(text), name
+
+
+def test_the_client_check_catches_a_comment_that_reads_as_an_update() -> None:
+    text = "# Which sources, and how many statements?\n# Listed in load order.\nSELECT ?s WHERE { ?s ?p ?o }"
+    assert query_form(text) == "SELECT"
+    assert client_query_type(text) == "LOAD"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_golden_answer(built: alignkg.BuildReport, name: str) -> None:
     result = alignkg.run_query(built.dataset, name)
@@ -118,6 +152,21 @@ def test_markdown_escapes_pipes() -> None:
 
     table = alignkg.QueryResult(["x"], [(Literal("a|b"),)]).to_markdown()
     assert "a\\|b" in table
+
+
+def test_csv_cells_of_a_term_that_recurs_and_of_an_unbound_value() -> None:
+    from rdflib import Literal, URIRef
+
+    formula, iri = Literal("=SUM(A1)"), URIRef("https://w3id.org/alignkg/id/li-xiao")
+    rows = [(formula, iri, None), (formula, iri, Literal(-5)), (Literal("=SUM(A1)"), None, formula)]
+    table = alignkg.QueryResult(["a", "b", "c"], rows)
+    assert table.to_csv().splitlines() == [
+        "a,b,c",
+        "'=SUM(A1),https://w3id.org/alignkg/id/li-xiao,",
+        "'=SUM(A1),https://w3id.org/alignkg/id/li-xiao,-5",
+        "'=SUM(A1),,'=SUM(A1)",
+    ]
+    assert table.to_text_rows()[1] == ["=SUM(A1)", "akid:li-xiao", "-5"]
 
 
 def test_sparql_returns_the_quote_and_its_offsets(built: alignkg.BuildReport) -> None:

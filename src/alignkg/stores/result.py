@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +106,7 @@ class QueryResult:
 
     def to_text_rows(self, *, compact: bool = True) -> list[list[str]]:
         """Rows as strings, as the text table and CSV show them."""
-        return [[_text(t, compact) for t in row] for row in self.rows]
+        return self._cells(_text, compact)
 
     def to_csv(self, *, compact: bool = False) -> str:
         """SPARQL 1.1 CSV results: a header of variable names, then one line per row."""
@@ -116,8 +117,23 @@ class QueryResult:
             writer.writerow(["true" if self.boolean else "false"])
         else:
             writer.writerow(self.variables)
-            writer.writerows([_formula_safe(t, compact) for t in row] for row in self.rows)
+            writer.writerows(self._cells(_formula_safe, compact))
         return buffer.getvalue()
+
+    def _cells(self, cell: Callable[[Node | None, bool], str], compact: bool) -> list[list[str]]:
+        """Every row as the strings ``cell`` makes of its terms, each term's made once: a store's
+        converter gives one object per distinct term, so large answers repeat the same objects."""
+        made: dict[int, str] = {id(None): ""}
+        rows = []
+        for row in self.rows:
+            cells = []
+            for term in row:
+                text = made.get(id(term))
+                if text is None:
+                    text = made[id(term)] = cell(term, compact)
+                cells.append(text)
+            rows.append(cells)
+        return rows
 
     def to_json(self) -> str:
         """SPARQL 1.1 Query Results JSON (W3C)."""
