@@ -223,11 +223,15 @@ class WorkerPool:
 
     def _dispatch(self) -> None:
         """Hand idle workers to waiting requests: known-fast ones first, then light, then heavy
-        ones; the express worker takes known-fast ones and, on a short budget, light ones."""
+        ones; the express worker takes known-fast ones and, on a short budget, light ones, when no
+        other worker is idle (so a slow newcomer moves off it only if nothing else was free)."""
+        for dead in [idle for idle in self._idle if not idle.process.is_alive()]:
+            self._idle.remove(dead)  # killed from outside while idle: replaced before it is handed out
+            self._schedule_replace(dead)
         handed = True
         while handed:
             handed = False
-            for worker in list(self._idle):
+            for worker in sorted(self._idle, key=lambda idle: idle.express):
                 for lane in (EXPRESS, LIGHT) if worker.express else (EXPRESS, LIGHT, GENERAL, HEAVY):
                     queue = self._waiting[lane]
                     while queue and queue[0].done():
