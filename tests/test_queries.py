@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import alignkg
+from alignkg.stores.protocol import query_form
 
 GOLDEN = Path(__file__).parent / "golden"
 NAMES = [q.name for q in alignkg.shipped_queries()]
@@ -22,13 +23,6 @@ def test_at_least_twelve_queries_each_with_a_question() -> None:
 
 def test_every_query_has_a_golden_answer() -> None:
     assert sorted(p.stem for p in GOLDEN.glob("*.csv")) == sorted(NAMES)
-
-
-def query_form(text: str) -> str:
-    """The form of a SPARQL query as its grammar parses it: SELECT, CONSTRUCT, ASK or DESCRIBE."""
-    from rdflib.plugins.sparql.parser import parseQuery
-
-    return str(parseQuery(text)[1].name).removesuffix("Query").upper()
 
 
 def client_query_type(text: str) -> str:

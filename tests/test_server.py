@@ -565,23 +565,21 @@ def test_body_over_the_limit_is_413(bounded: Live) -> None:
 
 
 @pytest.fixture
-def fresh_bounded(trig: Path) -> Iterator[Live]:
-    """The tightly limited endpoint, started anew: its workers idle in the order they started."""
+def fresh(trig: Path) -> Iterator[Live]:
+    """An endpoint with two workers and a 6 s time limit, started anew for one test: its workers
+    are idle in the order they started, whatever the tests before it did."""
     yield from _start(alignkg.EndpointConfig(graphs=(trig,), workers=2, time_limit=6))
 
 
-def test_slow_query_times_out_without_stalling_others_and_its_worker_is_replaced(
-    fresh_bounded: Live,
-) -> None:
-    bounded = fresh_bounded
-    pool = bounded.pool
+def test_slow_query_times_out_without_stalling_others_and_its_worker_is_replaced(fresh: Live) -> None:
+    pool = fresh.pool
     before = set(pool.pids())
     assert len(before) == 2
     baseline = sum(psutil.Process(pid).memory_info().rss for pid in before)
     slow: dict[str, httpx.Response] = {}
 
     def run_slow() -> None:
-        slow["response"] = httpx.get(bounded.sparql, params={"query": SLOW}, timeout=120)
+        slow["response"] = httpx.get(fresh.sparql, params={"query": SLOW}, timeout=120)
 
     thread = threading.Thread(target=run_slow)
     thread.start()
@@ -589,7 +587,7 @@ def test_slow_query_times_out_without_stalling_others_and_its_worker_is_replaced
         if pool.ready < 2:
             break
         time.sleep(0.05)
-    fast = httpx.get(bounded.sparql, params={"query": "ASK {}"}, timeout=120)
+    fast = httpx.get(fresh.sparql, params={"query": "ASK {}"}, timeout=120)
     assert fast.json() == {"head": {}, "boolean": True}
     assert thread.is_alive(), "the fast ASK should answer while the slow query is still running"
     thread.join(120)
@@ -605,10 +603,10 @@ def test_slow_query_times_out_without_stalling_others_and_its_worker_is_replaced
     assert not psutil.pid_exists(gone.pop()), "the stopped worker's process is really gone"
     resident = sum(psutil.Process(pid).memory_info().rss for pid in after)
     assert resident < baseline * 1.5, "the workers' memory is back near its baseline"
-    health = httpx.get(bounded.url + "/health").json()
+    health = httpx.get(fresh.url + "/health").json()
     assert health["timeouts"] >= 1 and health["replacedWorkers"] >= 1
     response = httpx.get(
-        bounded.sparql, params={"query": portable("meeting-directives")}, headers={"Accept": "text/csv"}
+        fresh.sparql, params={"query": portable("meeting-directives")}, headers={"Accept": "text/csv"}
     )
     assert response.status_code == 200  # an answer within the 5-row cap
     assert crlf(response.text) == crlf((GOLDEN / "meeting-directives.csv").read_text(encoding="utf-8"))
